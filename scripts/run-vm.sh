@@ -70,6 +70,7 @@ amd-bochs) run_bochs ryzen || rc=$? ;;
 *) die "unknown CPU '$cpu' (amd-qemu, intel-bochs, amd-bochs)" ;;
 esac
 secs=$(($(date +%s) - start))
+[ -f "$log" ] && sed -i 's/\r$//' "$log"   # serial consoles end lines with CRLF
 
 if [ -f "$log" ] && grep -q '^KVMFM-DONE' "$log"; then
 	echo "$cpu: guest finished in ${secs}s"
