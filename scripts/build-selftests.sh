@@ -7,6 +7,7 @@ set -euo pipefail
 [ -f "$TREE/.kvmfm-stamp" ] || die "no prepared tree at $TREE: run scripts/prepare-tree.sh (make tree)"
 tests=$(awk '!/^#/ && NF { print $1 }' "$TOP/selftests/tests.txt")
 skt=$TREE/tools/testing/selftests/kvm
+# lib.mk defaults OUTPUT only at MAKELEVEL 0, i.e. not under make check.
 
 if [ ! -f "$TREE/usr/include/linux/kvm.h" ]; then
 	step "installing the tree's UAPI headers for the selftests"
@@ -14,7 +15,7 @@ if [ ! -f "$TREE/usr/include/linux/kvm.h" ]; then
 		{ tail -20 "$CACHE/headers.log" >&2; die "make headers_install failed in $TREE"; }
 fi
 step "building $(echo "$tests" | wc -w) KVM selftests, static (about 1 minute)"
-make -C "$skt" CC="gcc -static" -j"$(nproc)" $(printf "$skt/%s " $tests) >"$CACHE/selftests.log" 2>&1 ||
+make -C "$skt" OUTPUT="$skt" CC="gcc -static" -j"$(nproc)" $(printf "$skt/%s " $tests) >"$CACHE/selftests.log" 2>&1 ||
 	{ grep -E 'error' "$CACHE/selftests.log" | head -20 >&2; die "selftest build failed (log: $CACHE/selftests.log)"; }
 for t in $tests; do
 	[ -x "$skt/$t" ] || die "selftest $t was not built (log: $CACHE/selftests.log)"

@@ -10,10 +10,13 @@ mapfile -t patches < <(grep -v '^#' "$TOP/patches/series" | grep .)
 step "checkpatch.pl --strict on ${#patches[@]} patches"
 bad=0
 for p in "${patches[@]}"; do
-	# The tree is Debian's tarball, without mainline history: checkpatch
-	# cannot look up the mainline commit ids that changelogs cite.
-	out=$(cd "$TREE" && ./scripts/checkpatch.pl --strict --no-signoff -q \
-		--ignore UNKNOWN_COMMIT_ID "$TOP/patches/$p" 2>&1) || true
+	# Two checks cannot pass here: the tree is Debian's tarball, without
+	# the mainline history to look up cited commit ids in, and every new
+	# file (the selftest) asks whether MAINTAINERS needs updating; the KVM
+	# entries already cover it.  /usr/bin first: spdxcheck.py wants
+	# Debian's python3 with python3-ply and python3-git.
+	out=$(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-signoff -q \
+		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$TOP/patches/$p" 2>&1) || true
 	if [ -n "$out" ]; then
 		echo "$out"
 		bad=1

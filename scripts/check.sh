@@ -7,16 +7,20 @@ set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
 cpus=${CPUS:-amd-qemu intel-bochs amd-bochs}
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+flock -n 9 || die "another make check or make demo is using $CACHE; wait for it to finish"
 start=$(date +%s)
 "$TOP/scripts/build.sh"
 echo "[6/6] running selftests on: $cpus (stock and patched modules, in parallel) ..."
 
+# The tests of selftests/tests.txt for a CPU's vendor (amd-qemu -> amd).
+tests_for() { awk -v v="${1%%-*}" '!/^#/ && NF && index($0, v) { print $1 }' "$TOP/selftests/tests.txt"; }
+
 mkdir -p "$OUT/logs"
 pids=()
 for cpu in $cpus; do
-	vendor=${cpu%%-*}
-	tests=$(awk -v v="$vendor" '!/^#/ && NF && index($0, v) { print $1 }' "$TOP/selftests/tests.txt" | paste -sd,)
-	"$TOP/scripts/run-vm.sh" "$cpu" "$OUT/logs/$cpu.log" stock,patched "$tests" \
+	"$TOP/scripts/run-vm.sh" "$cpu" "$OUT/logs/$cpu.log" stock,patched "$(tests_for "$cpu" | paste -sd,)" \
 		>"$OUT/logs/$cpu.status" 2>&1 &
 	pids+=($!)
 done
@@ -29,10 +33,9 @@ for cpu in $cpus; do cat "$OUT/logs/$cpu.status"; done
 pass=0 fail=0 skip=0 n=0
 echo "TAP version 13"
 for cpu in $cpus; do
-	vendor=${cpu%%-*}
 	log=$OUT/logs/$cpu.log
 	for set in stock patched; do
-		for t in $(awk -v v="$vendor" '!/^#/ && NF && index($0, v) { print $1 }' "$TOP/selftests/tests.txt"); do
+		for t in $(tests_for "$cpu"); do
 			n=$((n + 1))
 			rc=$(awk -v s="$set" -v t="$t" '$1 == "KVMFM-RESULT" && $3 == s && $4 == t { print $5 }' "$log" 2>/dev/null)
 			name="$cpu/$set/${t##*/}"

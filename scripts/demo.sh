@@ -6,6 +6,9 @@ set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
 start=$(date +%s)
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+flock -n 9 || die "another make check or make demo is using $CACHE; wait for it to finish"
 "$TOP/scripts/build.sh"
 cpus="amd-qemu amd-bochs intel-bochs"
 echo "[6/6] measuring on $cpus, stock and patched, in parallel (about 5 minutes) ..."

@@ -7,7 +7,7 @@ pkgs=(
 	"$SRC_PKG=$KVER_PKG" "$HEADERS_PKG=$KVER_PKG"
 	build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio kmod rsync git
 	qemu-system-x86 bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso
-	busybox-static gnuplot-nox
+	busybox-static gnuplot-nox python3-ply python3-git
 )
 
 missing=()
