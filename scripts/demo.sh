@@ -20,8 +20,8 @@ for cpu in $cpus; do
 	intel-*) fn=handle_ept_misconfig ;;
 	esac
 	# Under QEMU -icount and Bochs clock sync=none, guest TSC counts instructions.
-	ICOUNT=1 "$TOP/scripts/run-vm.sh" "$cpu" "$OUT/demo/$cpu.log" stock,patched \
-		x86_64/fast_mmio_test -m "trace=$fn" >"$OUT/demo/$cpu.status" 2>&1 &
+	ICOUNT=1 TRACE=$fn "$TOP/scripts/run-vm.sh" "$cpu" "$OUT/demo/$cpu.log" stock,patched \
+		x86_64/fast_mmio_test -m >"$OUT/demo/$cpu.status" 2>&1 &
 	pids+=($!)
 done
 failed=0

@@ -6,7 +6,9 @@
 #        intel-bochs Bochs corei7_skylake_x (VMX + EPT)
 #        amd-bochs   Bochs ryzen (SVM + NPT + NRIPS)
 # SETS/TESTS are comma lists (module sets, selftest paths); ARGS go to every
-# test.  ICOUNT=1 adds -icount shift=0 under QEMU (guest TSC = instructions).
+# test.  ICOUNT=1 adds -icount shift=0 under QEMU (guest TSC = instructions);
+# TRACE=FUNC has the guest capture an ftrace graph of FUNC during one doorbell
+# write per module set (guest-init.sh).
 # Exits non-zero, with the reason and the log's tail, unless the guest ran to
 # the end; per-test results are the KVMFM-RESULT lines in LOG.
 set -euo pipefail
@@ -16,7 +18,7 @@ cpu=$1 log=$2 sets=$3 tests=$4 args=${5:-}
 timeout=${VM_TIMEOUT:-900}
 kernel=$IMAGE_DIR/boot/vmlinuz-$KREL
 initrd=$OUT/initramfs.cpio.gz
-cmdline="console=ttyS0,115200 panic=-1 quiet kvmfm.sets=$sets kvmfm.tests=$tests kvmfm.args=${args// /+}"
+cmdline="console=ttyS0,115200 panic=-1 quiet kvmfm.sets=$sets kvmfm.tests=$tests kvmfm.args=${args// /+}${TRACE:+ kvmfm.trace=$TRACE}"
 [ -f "$initrd" ] || die "no initramfs: run scripts/make-initramfs.sh"
 rm -f "$log"
 
