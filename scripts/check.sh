@@ -14,12 +14,9 @@ start=$(date +%s)
 "$TOP/scripts/build.sh"
 echo "[6/6] running selftests on: $cpus (stock and patched modules, in parallel) ..."
 
-# The tests of selftests/tests.txt that run on CPU $1, as "test" or, if only
-# with one module set, "test@set".
+# The tests of selftests/tests.txt that run on CPU $1.
 tests_for() {
-	awk -v c="$1" '!/^#/ && NF { for (i = 2; i <= NF; i++)
-		if ($i == c || index($i, c "@") == 1) print $1 substr($i, length(c) + 1) }' \
-		"$TOP/selftests/tests.txt"
+	awk -v c="$1" '!/^#/ { for (i = 2; i <= NF; i++) if ($i == c) print $1 }' "$TOP/selftests/tests.txt"
 }
 
 mkdir -p "$OUT/logs"
@@ -42,13 +39,6 @@ for cpu in $cpus; do
 	for set in stock patched; do
 		for t in $(tests_for "$cpu"); do
 			n=$((n + 1))
-			only=${t#*@}
-			t=${t%@*}
-			if [ "$only" != "$t" ] && [ "$only" != "$set" ]; then
-				echo "ok $n $cpu/$set/${t##*/} # SKIP runs with $only modules only here (see selftests/tests.txt)"
-				skip=$((skip + 1))
-				continue
-			fi
 			rc=$(awk -v s="$set" -v t="$t" '$1 == "KVMFM-RESULT" && $3 == s && $4 == t { print $5 }' "$log" 2>/dev/null)
 			name="$cpu/$set/${t##*/}"
 			case $rc in

@@ -10,14 +10,13 @@ pkgs=(
 	busybox-static gnuplot-nox python3-ply python3-git
 )
 
+# Installed ("ii "), and at the pinned version where there is one.
 missing=()
 for p in "${pkgs[@]}"; do
-	name=${p%%=*}
-	want=${p#*=}
-	have=$(dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$name" 2>/dev/null || true)
-	case $have in
-	ii*) [ "$name" = "$want" ] || [ "${have#ii }" = "$want" ] || [ "${have:3}" = "$want" ] || missing+=("$p") ;;
-	*) missing+=("$p") ;;
+	have=$(dpkg-query -W -f='${db:Status-Abbrev}${Version}' "${p%%=*}" 2>/dev/null || true)
+	case $p in
+	*=*) [ "$have" = "ii ${p#*=}" ] || missing+=("$p") ;;
+	*) [ "${have:0:3}" = "ii " ] || missing+=("$p") ;;
 	esac
 done
 

@@ -1,8 +1,7 @@
 #!/bin/busybox sh
 # /init of the test initramfs.  Kernel command line parameters:
 #   kvmfm.sets=stock,patched     module sets to load, in order
-#   kvmfm.tests=t1,t2@patched    selftests to run (paths under /tests); @set:
-#                                only with that module set
+#   kvmfm.tests=t1,t2            selftests to run (paths under /tests)
 #   kvmfm.args=...               extra arguments for every test ('+' for ' ')
 #   kvmfm.trace=FUNC             per module set, first capture a function_graph
 #                                trace of FUNC during one doorbell write
@@ -67,7 +66,6 @@ for set in $sets; do
 		echo nop >$tr/current_tracer
 	fi
 	for t in $tests; do
-		case $t in *@*) [ "${t#*@}" = "$set" ] || continue; t=${t%@*} ;; esac
 		echo "KVMFM-RUN $vendor $set $t"
 		"/tests/$t" $args 2>&1
 		echo "KVMFM-RESULT $vendor $set $t $?"
