@@ -1,7 +1,7 @@
 #!/bin/bash
 # make check: build everything, then run the selftests of selftests/tests.txt
-# plus fast_mmio_test with stock and patched modules on emulated AMD (QEMU
-# TCG: no NRIPS; Bochs ryzen: NRIPS) and Intel (Bochs), in parallel.  Prints
+# with stock and with patched modules on emulated AMD (QEMU TCG: no NRIPS;
+# Bochs ryzen: NRIPS) and Intel (Bochs), the three VMs in parallel.  Prints
 # one TAP line per (CPU, module set, test) and "N passed, N failed, N skipped".
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
@@ -45,7 +45,8 @@ for cpu in $cpus; do
 			0) echo "ok $n $name"; pass=$((pass + 1)) ;;
 			4) echo "ok $n $name # SKIP $(awk -v s="$set" -v t="$t" '$1 == "KVMFM-RUN" { on = ($3 == s && $4 == t) } on && /^1\.\.0|SKIP/ { sub(/^.*SKIP */, ""); print; exit }' "$log")"
 			   skip=$((skip + 1)) ;;
-			*) echo "not ok $n $name${rc:+ (exit status $rc)}${rc:- (no result: the VM did not get there)}"
+			*) if [ -n "$rc" ]; then why="exit status $rc"; else why="no result: the VM did not get there"; fi
+			   echo "not ok $n $name ($why)"
 			   awk -v s="$set" -v t="$t" '$1 == "KVMFM-RUN" { on = ($3 == s && $4 == t); next } $1 == "KVMFM-RESULT" { on = 0 } on' \
 				"$log" 2>/dev/null | tail -30 | sed 's/^/#   /'
 			   fail=$((fail + 1)) ;;
