@@ -1,11 +1,11 @@
 #!/bin/bash
-# Build the KVM selftests listed in selftests/tests.txt (plus the measurement
-# test) from the prepared tree, statically linked for the busybox initramfs.
+# Build the KVM selftests listed in selftests/tests.txt from the prepared
+# tree, statically linked for the busybox initramfs.
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
 [ -f "$TREE/.kvmfm-stamp" ] || die "no prepared tree at $TREE: run scripts/prepare-tree.sh (make tree)"
-tests=$(awk '!/^#/ && NF { print $1 }' "$TOP/selftests/tests.txt")
+tests=$(selftests)
 skt=$TREE/tools/testing/selftests/kvm
 # lib.mk defaults OUTPUT only at MAKELEVEL 0, i.e. not under make check.
 

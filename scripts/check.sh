@@ -14,15 +14,10 @@ start=$(date +%s)
 "$TOP/scripts/build.sh"
 echo "[6/6] running selftests on: $cpus (stock and patched modules, in parallel) ..."
 
-# The tests of selftests/tests.txt that run on CPU $1.
-tests_for() {
-	awk -v c="$1" '!/^#/ { for (i = 2; i <= NF; i++) if ($i == c) print $1 }' "$TOP/selftests/tests.txt"
-}
-
 mkdir -p "$OUT/logs"
 pids=()
 for cpu in $cpus; do
-	"$TOP/scripts/run-vm.sh" "$cpu" "$OUT/logs/$cpu.log" stock,patched "$(tests_for "$cpu" | paste -sd,)" \
+	"$TOP/scripts/run-vm.sh" "$cpu" "$OUT/logs/$cpu.log" stock,patched "$(selftests "$cpu" | paste -sd,)" \
 		>"$OUT/logs/$cpu.status" 2>&1 &
 	pids+=($!)
 done
@@ -37,7 +32,7 @@ echo "TAP version 13"
 for cpu in $cpus; do
 	log=$OUT/logs/$cpu.log
 	for set in stock patched; do
-		for t in $(tests_for "$cpu"); do
+		for t in $(selftests "$cpu"); do
 			n=$((n + 1))
 			rc=$(awk -v s="$set" -v t="$t" '$1 == "KVMFM-RESULT" && $3 == s && $4 == t { print $5 }' "$log" 2>/dev/null)
 			name="$cpu/$set/${t##*/}"

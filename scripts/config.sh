@@ -16,6 +16,12 @@ IMAGE_DIR=$CACHE/image                 # dpkg -x of the linux-image package
 BUILD=$CACHE/build                     # out-of-tree module build (Kbuild)
 OUT=$CACHE/out                         # initramfs, ISO, logs
 
+# The selftests of selftests/tests.txt: all of them, or those that run on CPU $1.
+selftests() {
+	awk -v c="${1:-}" '!/^#/ { for (i = 2; i <= NF; i++) if (c == "" || $i == c) { print $1; next } }' \
+		"$TOP/selftests/tests.txt"
+}
+
 # Print a progress line: step "building kvm-amd.ko".
 step() { printf '[%s] %s ...\n' "$(date +%H:%M:%S)" "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -20,7 +20,7 @@ done
 for m in kvm kvm-amd kvm-intel; do
 	strip --strip-debug -o "$root/lib/kvmfm/patched/$m.ko" "$BUILD/$m.ko"
 done
-for t in $(awk '!/^#/ && NF { print $1 }' "$TOP/selftests/tests.txt") "$@"; do
+for t in $(selftests); do
 	[ -x "$skt/$t" ] || die "selftest $t is not built: run scripts/build-selftests.sh"
 	mkdir -p "$root/tests/$(dirname "$t")"
 	cp "$skt/$t" "$root/tests/$t"
