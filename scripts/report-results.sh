@@ -9,10 +9,11 @@ logs=$1 secs=${2:-}
 doc=$TOP/Documentation
 mkdir -p "$doc/traces"
 paths="cpuid pio fast_mmio datamatch mmio_user"
-cols="amd-qemu/stock amd-qemu/patched amd-bochs/stock amd-bochs/patched intel-bochs/stock intel-bochs/patched"
+cpus="amd-qemu amd-bochs intel-bochs"
+cols=$(for c in $cpus; do printf '%s/stock %s/patched ' "$c" "$c"; done)
 
 # "cpu set path mean min" for every measure line of fast_mmio_test.
-data=$(for cpu in amd-qemu amd-bochs intel-bochs; do
+data=$(for cpu in $cpus; do
 	awk -v cpu="$cpu" '$1 == "KVMFM-RUN" { set = $3 }
 		$1 == "#" && $2 == "measure" && $4 == "mean" { print cpu, set, $3, $5, $7 }' "$logs/$cpu.log"
 done)
@@ -60,7 +61,7 @@ bars() {	# three decimals, so that rounding cannot meet a bar
 
 # ftrace graphs of one doorbell write, per CPU and module set.
 traces=""
-for cpu in amd-qemu amd-bochs intel-bochs; do
+for cpu in $cpus; do
 	for set in stock patched; do
 		f=$doc/traces/$cpu-$set.txt
 		awk -v s="$set" '$1 == "KVMFM-TRACE-BEGIN" && $3 == s { on = 1; next }
