@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build patched kvm.ko, kvm-amd.ko and kvm-intel.ko from the prepared tree with
-# the top-level Kbuild, against Debian's headers; check their vermagic.
+# the top-level Kbuild, against $KERNEL's headers (Debian's, or the test
+# kernel's build); check that their vermagic matches the stock modules'.
 #   build-modules.sh [TREE BUILD_DIR]   (default: the prepared tree)
 # W=1 in the environment is passed to kbuild.
 set -euo pipefail
@@ -9,7 +10,7 @@ TREE=${1:-$TREE}
 BUILD=${2:-$BUILD}
 
 [ -f "$TREE/arch/x86/kvm/x86.c" ] || die "no prepared tree at $TREE: run scripts/prepare-tree.sh (make tree)"
-[ -f "$KDIR/Module.symvers" ] || die "$KDIR missing: install $HEADERS_PKG=$KVER_PKG (scripts/install-deps.sh)"
+[ -f "$KDIR/Module.symvers" ] || die "$KDIR has no Module.symvers: run make kernel KERNEL=$KERNEL"
 
 mkdir -p "$BUILD/virt/kvm"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
@@ -20,14 +21,14 @@ cp "$TOP/Kbuild" "$BUILD/Kbuild"
 step "building kvm.ko, kvm-amd.ko, kvm-intel.ko (${W:+W=$W, }about 1 minute on 2 cores)"
 if ! make -C "$KDIR" M="$BUILD" KVM_TREE="$TREE" ${W:+W=$W} -j"$(nproc)" modules \
 	>"$BUILD.log" 2>&1; then
-	grep -E 'error|Error' "$BUILD.log" | head -20 >&2
+	{ grep -E 'error|Error' "$BUILD.log" || true; } | head -20 >&2
 	die "module build failed (full log: $BUILD.log)"
 fi
 grep -E 'warning:' "$BUILD.log" >&2 || true
 
-want=$(modinfo -F vermagic "$IMAGE_DIR/lib/modules/$KREL/kernel/arch/x86/kvm/kvm.ko.xz")
+want=$(modinfo -F vermagic "$(stock_module arch/x86/kvm/kvm)")
 for m in kvm kvm-amd kvm-intel; do
 	got=$(modinfo -F vermagic "$BUILD/$m.ko")
-	[ "$got" = "$want" ] || die "$m.ko vermagic '$got' does not match the Debian kernel's '$want'"
+	[ "$got" = "$want" ] || die "$m.ko vermagic '$got' does not match the stock modules' '$want'"
 done
 echo "modules ready: $BUILD/{kvm,kvm-amd,kvm-intel}.ko (vermagic $want)"

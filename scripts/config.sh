@@ -1,27 +1,79 @@
-# Sourced by every script: the pinned versions and where things live.
+# Sourced by every script: the kernel being worked on and where its things
+# live.  KERNEL (default 6.12) names a definition in scripts/kernels/.
 # shellcheck shell=bash
 
-KVER_PKG=6.12.117-1~deb12u1            # Debian package version of all three kernel packages
-KREL=6.12.117+deb12-amd64              # uname -r of the Debian kernel
-SRC_PKG=linux-source-6.12
-IMAGE_PKG=linux-image-${KREL}-unsigned
-HEADERS_PKG=linux-headers-${KREL}
-SRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
-KDIR=/usr/src/linux-headers-${KREL}
+# Print a progress line: step "building kvm-amd.ko".
+step() { printf '[%s] %s%s ...\n' "$(date +%H:%M:%S)" "${KERNEL:+$KERNEL: }" "$*"; }
+die() { printf 'error: %s%s\n' "${KERNEL:+$KERNEL: }" "$*" >&2; exit 1; }
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CACHE=${KVMFM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-fast-mmio}/${KVER_PKG}
-TREE=$CACHE/linux                      # pristine commit + patches/series applied
-IMAGE_DIR=$CACHE/image                 # dpkg -x of the linux-image package
-BUILD=$CACHE/build                     # out-of-tree module build (Kbuild)
-OUT=$CACHE/out                         # initramfs, ISO, logs
+KERNEL=${KERNEL:-6.12}
+[ -f "$TOP/scripts/kernels/$KERNEL" ] || die "no kernel definition scripts/kernels/$KERNEL (have: $(ls "$TOP/scripts/kernels" | grep -v '\.config$' | xargs))"
+. "$TOP/scripts/kernels/$KERNEL"
 
-# The selftests of selftests/tests.txt: all of them, or those that run on CPU $1.
+ROOT=${KVMFM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-fast-mmio}
+CACHE=$ROOT/$KVER_PKG
+SERIES=$TOP/patches/$KERNEL            # the patch series and its series file
+TREE=$CACHE/linux                      # pristine commit + the series applied
+BUILD=$CACHE/build                     # the patched KVM modules (top-level Kbuild)
+OUT=$CACHE/out                         # initramfs, ISO, logs
+TESTS=$TOP/selftests/tests-$KERNEL.txt
+SKT=$TREE/tools/testing/selftests/kvm
+
+if [ "$SUITE" = bookworm ]; then
+	SRC_TARBALL=/usr/src/$SRC_PKG.tar.xz
+else
+	SRC_TARBALL=$CACHE/src/$SRC_PKG.tar.xz
+fi
+if [ "$HOST" = debian ]; then
+	IMAGE_PKG=linux-image-$KREL-unsigned
+	HEADERS_PKG=linux-headers-$KREL
+	KDIR=/usr/src/linux-headers-$KREL  # what the patched modules build against
+	IMAGE_DIR=$CACHE/image             # dpkg -x of the image package
+	VMLINUZ=$IMAGE_DIR/boot/vmlinuz-$KREL
+	STOCK_MODULES=$IMAGE_DIR/lib/modules/$KREL/kernel
+else
+	KDIR=$CACHE/kbuild                 # O= build of the pristine tree
+	VMLINUZ=$KDIR/arch/x86/boot/bzImage
+	STOCK_MODULES=$KDIR
+fi
+
+# The selftests of $TESTS: all of them, or those that run on CPU $1.  A CPU
+# written as CPU:stock-fails expects the test to fail with stock modules.
 selftests() {
-	awk -v c="${1:-}" '!/^#/ { for (i = 2; i <= NF; i++) if (c == "" || $i == c) { print $1; next } }' \
-		"$TOP/selftests/tests.txt"
+	awk -v c="${1:-}" '!/^#/ { for (i = 2; i <= NF; i++) { sub(/:.*/, "", $i); if (c == "" || $i == c) { print $1; next } } }' "$TESTS"
+}
+# Whether test $1 is expected to fail on CPU $2 with stock modules.
+stock_fails() {
+	awk -v t="$1" -v c="$2:stock-fails" '$1 == t { for (i = 2; i <= NF; i++) if ($i == c) f = 1 } END { exit !f }' "$TESTS"
 }
 
-# Print a progress line: step "building kvm-amd.ko".
-step() { printf '[%s] %s ...\n' "$(date +%H:%M:%S)" "$*"; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# Install the Debian packages (NAME or NAME=VERSION) that are missing.
+apt_install() {
+	local p have missing=() sudo=
+	for p; do
+		have=$(dpkg-query -W -f='${db:Status-Abbrev}${Version}' "${p%%=*}" 2>/dev/null || true)
+		case $p in
+		*=*) [ "$have" = "ii ${p#*=}" ] || missing+=("$p") ;;
+		*) [ "${have:0:3}" = "ii " ] || missing+=("$p") ;;
+		esac
+	done
+	[ ${#missing[@]} = 0 ] && return 0
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	step "installing ${#missing[@]} Debian packages: ${missing[*]}"
+	$sudo apt-get update -qq || die "apt-get update failed: is Debian's archive reachable?"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+		>"${TMPDIR:-/tmp}/kvmfm-apt.log" 2>&1 || {
+		tail -20 "${TMPDIR:-/tmp}/kvmfm-apt.log" >&2
+		die "apt-get install failed for: ${missing[*]} (see above; is Debian's archive reachable?)"
+	}
+}
+
+# The stock module file for a path like arch/x86/kvm/kvm (Debian's are .ko.xz).
+stock_module() {
+	local f
+	for f in "$STOCK_MODULES/$1.ko" "$STOCK_MODULES/$1.ko.xz"; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}

@@ -4,26 +4,29 @@
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
-mods=$IMAGE_DIR/lib/modules/$KREL/kernel
-skt=$TREE/tools/testing/selftests/kvm
 root=$OUT/initramfs
-[ -f "$BUILD/kvm.ko" ] || die "no patched modules in $BUILD: run scripts/build-modules.sh (make modules)"
+[ -f "$BUILD/kvm.ko" ] || die "no patched modules in $BUILD: run make modules KERNEL=$KERNEL"
 
 step "packing the initramfs (busybox, 2 module sets, selftests)"
 rm -rf "$root" && mkdir -p "$root"/{bin,proc,sys,dev,tests,lib/kvmfm/stock,lib/kvmfm/patched}
 cp /bin/busybox "$root/bin/busybox"
 install -m 755 "$TOP/selftests/guest-init.sh" "$root/init"
+# ccp (SEV's PSP driver, which Debian's kvm-amd needs) only where it exists.
 for m in virt/lib/irqbypass drivers/crypto/ccp/ccp arch/x86/kvm/kvm arch/x86/kvm/kvm-amd \
 	arch/x86/kvm/kvm-intel; do
-	xz -dc "$mods/$m.ko.xz" >"$root/lib/kvmfm/stock/${m##*/}.ko"
+	f=$(stock_module "$m") || { [ "${m##*/}" = ccp ] && continue; die "no stock module $m in $STOCK_MODULES"; }
+	case $f in
+	*.xz) xz -dc "$f" >"$root/lib/kvmfm/stock/${m##*/}.ko" ;;
+	*) strip --strip-debug -o "$root/lib/kvmfm/stock/${m##*/}.ko" "$f" ;;
+	esac
 done
 for m in kvm kvm-amd kvm-intel; do
 	strip --strip-debug -o "$root/lib/kvmfm/patched/$m.ko" "$BUILD/$m.ko"
 done
 for t in $(selftests); do
-	[ -x "$skt/$t" ] || die "selftest $t is not built: run scripts/build-selftests.sh"
+	[ -x "$SKT/$t" ] || die "selftest $t is not built: run make selftests KERNEL=$KERNEL"
 	mkdir -p "$root/tests/$(dirname "$t")"
-	cp "$skt/$t" "$root/tests/$t"
+	cp "$SKT/$t" "$root/tests/$t"
 done
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
 echo "initramfs ready: $OUT/initramfs.cpio.gz ($(du -h "$OUT/initramfs.cpio.gz" | cut -f1))"

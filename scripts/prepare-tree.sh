@@ -1,21 +1,22 @@
 #!/bin/bash
-# Unpack linux-source-6.12 into the cache, commit it pristine, and apply
-# patches/series with git am.  Redone only when the tarball or a patch changes.
+# Unpack $KERNEL's source into the cache, commit it pristine (tag pristine),
+# and apply patches/$KERNEL/series with git am.  Redone only when the
+# tarball or a patch changes.
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
-series=$TOP/patches/series
+series=$SERIES/series
 patches=()
 if [ -f "$series" ]; then
 	while read -r p; do
 		case $p in '' | '#'*) continue ;; esac
-		[ -f "$TOP/patches/$p" ] || die "patches/series lists $p, but patches/$p does not exist"
+		[ -f "$SERIES/$p" ] || die "patches/$KERNEL/series lists $p, which does not exist"
 		patches+=("$p")
 	done <"$series"
 fi
 
 # What the prepared tree is a function of.
-stamp=$( (stat -c '%s %Y' "$SRC_TARBALL"; cd "$TOP/patches" && cat series "${patches[@]}" 2>/dev/null) | sha256sum | cut -c1-16)
+stamp=$( (echo "$KVER_PKG"; cd "$SERIES" && cat series "${patches[@]}" 2>/dev/null) | sha256sum | cut -c1-16)
 if [ -f "$TREE/.kvmfm-stamp" ] && [ "$(cat "$TREE/.kvmfm-stamp")" = "$stamp" ]; then
 	echo "tree is up to date ($TREE, ${#patches[@]} patches)"
 	exit 0
@@ -30,23 +31,24 @@ if ! git_ rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1; then
 	tar -xJf "$SRC_TARBALL" -C "$TREE.tmp" --strip-components=1
 	step "committing the pristine tree"
 	git -C "$TREE.tmp" init -q
+	git -C "$TREE.tmp" config gc.auto 0   # a repack of 90,000 files would stall a later step
 	# The tarball's top-level .gitignore ignores everything: force-add.
 	git -C "$TREE.tmp" add -f -A .
 	mv "$TREE.tmp" "$TREE"
-	git_ commit -q -m "linux-source-6.12 $KVER_PKG (pristine)"
+	git_ commit -q -m "$SRC_PKG $KVER_PKG (pristine)"
 	git_ tag pristine
 fi
 
-step "applying ${#patches[@]} patches from patches/series"
+step "applying ${#patches[@]} patches from patches/$KERNEL/series"
 rm -f "$TREE/.kvmfm-stamp"
 git_ am --abort >/dev/null 2>&1 || true
 git_ checkout -q -f --detach pristine
 git_ clean -q -f -d -x
 for p in "${patches[@]}"; do
-	if ! git_ am -q "$TOP/patches/$p" >"$CACHE/git-am.log" 2>&1; then
+	if ! git_ am -q "$SERIES/$p" >"$CACHE/git-am.log" 2>&1; then
 		cat "$CACHE/git-am.log" >&2
 		git_ am --abort >/dev/null 2>&1 || true
-		die "patches/$p does not apply to pristine $SRC_PKG $KVER_PKG (plus the patches before it in patches/series)"
+		die "patches/$KERNEL/$p does not apply to pristine $SRC_PKG $KVER_PKG (plus the patches before it in its series)"
 	fi
 done
 echo "$stamp" >"$TREE/.kvmfm-stamp"

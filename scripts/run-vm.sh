@@ -1,41 +1,52 @@
 #!/bin/bash
-# Boot Debian's stock kernel with the test initramfs on an emulated CPU and
-# run selftests in it.  Usage:
+# Boot $KERNEL's VM kernel with the test initramfs on an emulated CPU and run
+# selftests in it.  Usage:
 #   run-vm.sh CPU LOG SETS TESTS [ARGS]
-# CPU:   amd-qemu    QEMU TCG, -cpu EPYC,+svm,+npt (SVM + NPT, no NRIPS)
-#        intel-bochs Bochs corei7_skylake_x (VMX + EPT)
-#        amd-bochs   Bochs ryzen (SVM + NPT + NRIPS)
+# CPU:   a definition in scripts/cpus/ (emulator, model, timeout, and
+#        ARGS_<test> arguments for a test on that CPU)
 # SETS/TESTS are comma lists (module sets, selftest paths); ARGS go to every
 # test.  ICOUNT=1 adds -icount shift=0 under QEMU (guest TSC = instructions);
-# TRACE=FUNC has the guest capture an ftrace graph of FUNC during one doorbell
-# write per module set (guest-init.sh).
+# KVMFM_TRACE=1 has the guest capture an ftrace graph of the CPU's TRACE function
+# during one doorbell write per module set (guest-init.sh).
 # Exits non-zero, with the reason and the log's tail, unless the guest ran to
 # the end; per-test results are the KVMFM-RESULT lines in LOG.
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
 cpu=$1 log=$2 sets=$3 tests=$4 args=${5:-}
-timeout=${VM_TIMEOUT:-900}
-kernel=$IMAGE_DIR/boot/vmlinuz-$KREL
+def=$TOP/scripts/cpus/$cpu
+[ -f "$def" ] || die "no CPU definition scripts/cpus/$cpu (have: $(ls "$TOP/scripts/cpus" | xargs))"
+FLAGS=''
+# shellcheck disable=SC1090
+. "$def"
+trace=''
+[ "${KVMFM_TRACE:-0}" = 1 ] && trace=$TRACE
+timeout=${VM_TIMEOUT:-$TIMEOUT}
 initrd=$OUT/initramfs.cpio.gz
-cmdline="console=ttyS0,115200 panic=-1 quiet kvmfm.sets=$sets kvmfm.tests=$tests kvmfm.args=${args// /+}${TRACE:+ kvmfm.trace=$TRACE}"
-[ -f "$initrd" ] || die "no initramfs: run scripts/make-initramfs.sh"
+[ -f "$initrd" ] || die "no initramfs: run make initramfs KERNEL=$KERNEL"
+
+# Spaces travel as '+' on the kernel command line.
+cmdline="console=ttyS0,115200 panic=-1 quiet $BOOT_ARGS kvmfm.sets=$sets kvmfm.tests=$tests"
+cmdline+=" kvmfm.args=${args// /+}${trace:+ kvmfm.trace=$trace}"
+for v in $(compgen -v ARGS_); do
+	val=${!v}
+	cmdline+=" kvmfm.args.${v#ARGS_}=${val// /+}"
+done
 rm -f "$log"
 
 run_qemu() {
 	local icount=()
 	[ "${ICOUNT:-0}" = 1 ] && icount=(-icount shift=0)
-	timeout -s KILL "$timeout" qemu-system-x86_64 -accel tcg -cpu EPYC,+svm,+npt "${icount[@]}" \
+	timeout -s KILL "$timeout" qemu-system-x86_64 -accel tcg -cpu "$MODEL" "${icount[@]}" \
 		-m 2G -smp 1 -display none -monitor none -serial "file:$log" -no-reboot \
-		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" 2>"$log.stderr"
+		-kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" 2>"$log.stderr"
 }
 
 run_bochs() {
-	local model=$1 dir=$OUT/bochs-$cpu extra=
-	[ "$model" = ryzen ] && extra=", mwait_is_nop=1"   # ryzen hangs in early boot otherwise
+	local dir=$OUT/bochs-$cpu
 	rm -rf "$dir" && mkdir -p "$dir/iso/isolinux"
 	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$dir/iso/isolinux/"
-	cp "$kernel" "$dir/iso/vmlinuz"
+	cp "$VMLINUZ" "$dir/iso/vmlinuz"
 	cp "$initrd" "$dir/iso/initrd"
 	printf 'DEFAULT k\nLABEL k\n KERNEL /vmlinuz\n APPEND initrd=/initrd %s\n' "$cmdline" \
 		>"$dir/iso/isolinux/isolinux.cfg"
@@ -44,7 +55,7 @@ run_bochs() {
 		die "xorriso failed: $(tail -3 "$dir/xorriso.log")"
 	cat >"$dir/bochsrc" <<-RC
 		megs: 1024
-		cpu: model=$model, count=1, ips=100000000, reset_on_triple_fault=1, ignore_bad_msrs=1$extra
+		cpu: model=$MODEL, count=1, ips=100000000, reset_on_triple_fault=1, ignore_bad_msrs=1$FLAGS
 		clock: sync=none, time0=local
 		display_library: term
 		romimage: file=/usr/share/bochs/BIOS-bochs-latest
@@ -58,24 +69,21 @@ run_bochs() {
 		log: $dir/bochs.log
 	RC
 	echo c >"$dir/dbg.rc"   # Debian's Bochs has the debugger built in: continue
-	# The term display needs a pseudo-terminal; Bochs ignores SIGTERM.
-	(cd "$dir" && TERM=xterm timeout -s KILL "$timeout" \
-		script -qec "bochs-bin -q -f bochsrc -rc dbg.rc" /dev/null >/dev/null 2>&1 </dev/null)
+	# Debian's Bochs has no display-less GUI, and its term display blocks
+	# once nobody reads the pty it draws on: drain-pty.py reads them all.
+	# Bochs ignores SIGTERM.
+	(cd "$dir" && TERM=xterm timeout -s KILL "$timeout" python3 "$TOP/scripts/drain-pty.py" \
+		bochs-bin -q -f bochsrc -rc dbg.rc >/dev/null 2>&1 </dev/null)
 }
 
 start=$(date +%s)
 rc=0
-case $cpu in
-amd-qemu) run_qemu || rc=$? ;;
-intel-bochs) run_bochs corei7_skylake_x || rc=$? ;;
-amd-bochs) run_bochs ryzen || rc=$? ;;
-*) die "unknown CPU '$cpu' (amd-qemu, intel-bochs, amd-bochs)" ;;
-esac
+"run_$EMULATOR" || rc=$?
 secs=$(($(date +%s) - start))
 [ -f "$log" ] && sed -i 's/\r$//' "$log"   # serial consoles end lines with CRLF
 
 if [ -f "$log" ] && grep -q '^KVMFM-DONE' "$log"; then
-	echo "$cpu: guest finished in ${secs}s"
+	echo "$KERNEL/$cpu: guest finished in ${secs}s"
 	exit 0
 fi
 if [ $rc = 137 ]; then
@@ -85,7 +93,7 @@ elif [ -f "$log" ] && grep -q '^KVMFM-ERROR' "$log"; then
 else
 	reason="the emulator exited (status $rc) before the guest finished"
 fi
-echo "$cpu: FAILED after ${secs}s: $reason; last 40 lines of $log:" >&2
+echo "$KERNEL/$cpu: FAILED after ${secs}s: $reason; last 40 lines of $log:" >&2
 tail -n 40 "$log" 2>/dev/null | sed 's/^/    /' >&2
 [ -s "$log.stderr" ] && sed 's/^/    stderr: /' "$log.stderr" | tail -5 >&2
 exit 1

@@ -3,6 +3,8 @@
 #   kvmfm.sets=stock,patched     module sets to load, in order
 #   kvmfm.tests=t1,t2            selftests to run (paths under /tests)
 #   kvmfm.args=...               extra arguments for every test ('+' for ' ')
+#   kvmfm.args.NAME=...          and for test NAME (basename) alone, after
+#                                those; shell quoting applies
 #   kvmfm.trace=FUNC             per module set, first capture a function_graph
 #                                trace of FUNC during one doorbell write
 #                                (fast_mmio_test -t turns tracing_on on for it)
@@ -36,7 +38,9 @@ load() {
 	lsmod | grep -q '^irqbypass' || insmod /lib/kvmfm/stock/irqbypass.ko || return 1
 	insmod "$dir/kvm.ko" || return 1
 	if [ $vendor = amd ]; then
-		lsmod | grep -q '^ccp' || insmod /lib/kvmfm/stock/ccp.ko || return 1
+		if [ -f /lib/kvmfm/stock/ccp.ko ]; then
+			lsmod | grep -q '^ccp' || insmod /lib/kvmfm/stock/ccp.ko || return 1
+		fi
 		insmod "$dir/kvm-amd.ko" || return 1
 	else
 		insmod "$dir/kvm-intel.ko" || return 1
@@ -67,9 +71,13 @@ for set in $sets; do
 	fi
 	for t in $tests; do
 		echo "KVMFM-RUN $vendor $set $t"
-		"/tests/$t" $args 2>&1
+		eval "set -- $args $(param "args.${t##*/}" | tr + ' ')"
+		"/tests/$t" "$@" 2>&1
 		echo "KVMFM-RESULT $vendor $set $t $?"
 	done
 done
 echo KVMFM-DONE
+# poweroff -f drops what the serial port has not sent yet.  stty's
+# tcsetattr(TCSADRAIN) first waits until the console's output is on the wire.
+stty -F /dev/console 115200
 poweroff -f
