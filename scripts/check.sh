@@ -36,6 +36,11 @@ cat "${statuses[@]}"
 
 # TAP: one line per expected (kernel, cpu, set, test); a missing result is a
 # failure.  A test marked CPU:stock-fails must fail with stock modules there.
+# output SET TEST LOG: what TEST printed in LOG with module set SET.
+output() {
+	awk -v s="$1" -v t="$2" '$1 == "KVMFM-RUN" { on = ($3 == s && $4 == t); next }
+		$1 == "KVMFM-RESULT" { on = 0 } on' "$3" 2>/dev/null
+}
 pass=0 fail=0 skip=0 n=0
 echo "TAP version 13"
 for k in $kernels; do
@@ -48,12 +53,10 @@ for k in $kernels; do
 				n=$((n + 1))
 				name="$k/$cpu/$set/${t##*/}"
 				rc=$(awk -v s="$set" -v t="$t" '$1 == "KVMFM-RESULT" && $3 == s && $4 == t { print $5 }' "$log" 2>/dev/null)
-				out() { awk -v s="$set" -v t="$t" '$1 == "KVMFM-RUN" { on = ($3 == s && $4 == t); next }
-					$1 == "KVMFM-RESULT" { on = 0 } on' "$log" 2>/dev/null; }
 				if [ "$set" = stock ] && stock_fails "$t" "$cpu" && [ -n "$rc" ]; then
 					if [ "$rc" != 0 ] && [ "$rc" != 4 ]; then
 						echo "ok $n $name # failed (status $rc) on stock, as expected: the series fixes it"
-						out | grep -E '^not ok|==== Test Assertion Failure|livelock' | head -5 | sed 's/^/#   /'
+						output "$set" "$t" "$log" | grep -E '^not ok|==== Test Assertion Failure|livelock' | head -5 | sed 's/^/#   /'
 						pass=$((pass + 1))
 					else
 						echo "not ok $n $name (status $rc on stock, where it is expected to fail: the reproducer no longer reproduces)"
@@ -63,11 +66,11 @@ for k in $kernels; do
 				fi
 				case $rc in
 				0) echo "ok $n $name"; pass=$((pass + 1)) ;;
-				4) echo "ok $n $name # SKIP $(out | grep -m1 -E '^1\.\.0|SKIP' | sed 's/^.*SKIP *//')"
+				4) echo "ok $n $name # SKIP $(output "$set" "$t" "$log" | grep -m1 -E '^1\.\.0|SKIP' | sed 's/^.*SKIP *//')"
 				   skip=$((skip + 1)) ;;
 				*) if [ -n "$rc" ]; then why="exit status $rc"; else why="no result: the VM did not get there"; fi
 				   echo "not ok $n $name ($why)"
-				   out | tail -30 | sed 's/^/#   /'
+				   output "$set" "$t" "$log" | tail -30 | sed 's/^/#   /'
 				   fail=$((fail + 1)) ;;
 				esac
 			done

@@ -13,7 +13,7 @@ if [ "$SUITE" = bookworm ]; then
 	if [ ! -f "$VMLINUZ" ]; then
 		step "downloading and unpacking $IMAGE_PKG $KVER_PKG"
 		rm -rf "$IMAGE_DIR" "$CACHE/deb" && mkdir -p "$CACHE/deb"
-		(cd "$CACHE/deb" && apt-get download -q "$IMAGE_PKG=$KVER_PKG" >/dev/null) ||
+		(cd "$CACHE/deb" && apt-get download -q -o APT::Sandbox::User=root "$IMAGE_PKG=$KVER_PKG" >/dev/null) ||
 			die "apt-get download $IMAGE_PKG=$KVER_PKG failed: run 'apt-get update', check the archive is reachable"
 		dpkg -x "$CACHE"/deb/*.deb "$IMAGE_DIR"
 		rm -rf "$CACHE/deb"
