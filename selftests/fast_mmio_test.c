@@ -797,12 +797,13 @@ int main(int argc, char *argv[])
 	TEST_REQUIRE(host_cpu_is_intel || host_cpu_is_amd);
 
 	/*
-	 * VMX always knows the instruction length on an EPT misconfig, SVM
-	 * knows it only with NRIPS.  Neither exit says whether the access was
-	 * a write, but an #NPF's error code does: SVM expedites only writes.
+	 * Doorbells fault on a cached MMIO SPTE.  VMX always knows the
+	 * instruction length on an EPT misconfig, SVM knows it only with
+	 * NRIPS.  An EPT misconfig doesn't say whether the access was a write,
+	 * but an #NPF's error code does: SVM expedites only writes.
 	 */
 	vendor = host_cpu_is_intel ? VMX : SVM;
-	fast_path = kvm_is_tdp_enabled() &&
+	fast_path = kvm_is_tdp_enabled() && get_kvm_param_bool("mmio_caching") &&
 		    (vendor == VMX || get_kvm_amd_param_integer("nrips"));
 	reads_expedited = fast_path && vendor == VMX;
 
