@@ -3,7 +3,8 @@
 # selftests in it.  Usage:
 #   run-vm.sh CPU LOG SETS TESTS [ARGS]
 # CPU:   a definition in scripts/cpus/ (emulator, model, timeout, and
-#        ARGS_<test> arguments for a test on that CPU)
+#        ARGS_<test path, with _ for each / and .> arguments for a test on
+#        that CPU)
 # SETS/TESTS are comma lists (module sets, selftest paths); ARGS go to every
 # test.  ICOUNT=1 adds -icount shift=0 under QEMU (guest TSC = instructions);
 # KVMFM_TRACE=1 has the guest capture an ftrace graph of the CPU's TRACE function

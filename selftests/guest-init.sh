@@ -3,8 +3,9 @@
 #   kvmfm.sets=stock,patched     module sets to load, in order
 #   kvmfm.tests=t1,t2            selftests to run (paths under /tests)
 #   kvmfm.args=...               extra arguments for every test ('+' for ' ')
-#   kvmfm.args.NAME=...          and for test NAME (basename) alone, after
-#                                those; shell quoting applies
+#   kvmfm.args.NAME=...          and for one test alone, after those: NAME is
+#                                its path with _ for / and .; shell quoting
+#                                applies
 #   kvmfm.trace=FUNC             per module set, first capture a function_graph
 #                                trace of FUNC during one doorbell write
 #                                (fast_mmio_test -t turns tracing_on on for it)
@@ -71,7 +72,7 @@ for set in $sets; do
 	fi
 	for t in $tests; do
 		echo "KVMFM-RUN $vendor $set $t"
-		eval "set -- $args $(param "args.${t##*/}" | tr + ' ')"
+		eval "set -- $args $(param "args.$(echo "$t" | tr /. __)" | tr + ' ')"
 		"/tests/$t" "$@" 2>&1
 		echo "KVMFM-RESULT $vendor $set $t $?"
 	done
