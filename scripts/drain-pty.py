@@ -41,8 +41,13 @@ def own_ptys(seen):
     return new
 
 
-fds, seen = [main_fd], set()
-while main_fd in fds:
+# Not our own pty: holding its slave open would keep main_fd from ever
+# reporting the end.
+with open(f'/proc/self/fdinfo/{main_fd}') as info:
+    seen = {next(l.split()[1] for l in info if l.startswith('tty-index:'))}
+fds = [main_fd]
+status = None
+while status is None:
     fds += own_ptys(seen)
     for fd in select.select(fds, [], [], 1.0)[0]:
         try:
@@ -52,4 +57,7 @@ while main_fd in fds:
         if not data:
             fds.remove(fd)
             os.close(fd)
-sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+    done, wstatus = os.waitpid(pid, os.WNOHANG)
+    if done:
+        status = wstatus
+sys.exit(os.waitstatus_to_exitcode(status))
