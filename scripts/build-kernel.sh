@@ -9,22 +9,20 @@ set -euo pipefail
 
 [ "$HOST" = build ] || exit 0
 frag=$TOP/scripts/kernels/$KERNEL.config
-pristine=$CACHE/wt-pristine
 stamp=$( (echo "$KVER_PKG"; cat "$frag") | sha256sum | cut -c1-16)
 if [ -f "$VMLINUZ" ] && [ "$(cat "$KDIR/.kvmfm-stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "test kernel is up to date ($KDIR)"
 	exit 0
 fi
-[ -d "$pristine" ] || git -C "$TREE" worktree add -q --detach "$pristine" pristine ||
-	die "could not add a pristine worktree of $TREE: run make tree"
+pristine_worktree
 
 step "building the $KERNEL test kernel and its KVM modules (about 8 minutes on 2 cores; log: $KDIR.log)"
 mkdir -p "$KDIR"   # an earlier build's objects are reused where the configuration allows
-if ! { make -C "$pristine" O="$KDIR" tinyconfig &&
-	"$pristine/scripts/kconfig/merge_config.sh" -m -O "$KDIR" "$KDIR/.config" \
-		"$pristine/kernel/configs/kvm_guest.config" "$frag" &&
-	make -C "$pristine" O="$KDIR" olddefconfig &&
-	make -C "$pristine" O="$KDIR" -j"$(nproc)" bzImage modules; } >"$KDIR.log" 2>&1; then
+if ! { make -C "$PRISTINE" O="$KDIR" tinyconfig &&
+	"$PRISTINE/scripts/kconfig/merge_config.sh" -m -O "$KDIR" "$KDIR/.config" \
+		"$PRISTINE/kernel/configs/kvm_guest.config" "$frag" &&
+	make -C "$PRISTINE" O="$KDIR" olddefconfig &&
+	make -C "$PRISTINE" O="$KDIR" -j"$(nproc)" bzImage modules; } >"$KDIR.log" 2>&1; then
 	{ grep -E 'error|Error' "$KDIR.log" || true; } | head -20 >&2
 	die "test kernel build failed (log: $KDIR.log)"
 fi

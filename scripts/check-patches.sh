@@ -42,10 +42,9 @@ for pair in $ADDED_FILES; do
 	fi
 done
 
-pristine=$CACHE/wt-pristine
-[ -d "$pristine" ] || git -C "$TREE" worktree add -q --detach "$pristine" pristine
+pristine_worktree
 step "W=1 builds of the KVM modules, pristine and patched (about 3 minutes)"
-W=1 "$TOP/scripts/build-modules.sh" "$pristine" "$CACHE/build-w1-pristine" 2>/dev/null >/dev/null
+W=1 "$TOP/scripts/build-modules.sh" "$PRISTINE" "$CACHE/build-w1-pristine" 2>/dev/null >/dev/null
 W=1 "$TOP/scripts/build-modules.sh" "$TREE" "$CACHE/build-w1-patched" 2>/dev/null >/dev/null
 warnings() { grep -E 'warning:' "$1.log" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
 new=$(comm -13 <(warnings "$CACHE/build-w1-pristine") <(warnings "$CACHE/build-w1-patched"))

@@ -18,6 +18,8 @@ TREE=$CACHE/linux                      # pristine commit + the series applied
 BUILD=$CACHE/build                     # the patched KVM modules (top-level Kbuild)
 OUT=$CACHE/out                         # initramfs, ISO, logs
 TESTS=$TOP/selftests/tests-$KERNEL.txt
+PRISTINE=$CACHE/wt-pristine               # a worktree of the tree at tag pristine
+CPUS=${CPUS:-$(ls "$TOP/scripts/cpus" | xargs)}   # every emulated CPU, or those asked for
 SKT=$TREE/tools/testing/selftests/kvm
 
 if [ "$SUITE" = bookworm ]; then
@@ -76,4 +78,10 @@ stock_module() {
 		[ -f "$f" ] && { echo "$f"; return 0; }
 	done
 	return 1
+}
+
+# Create the pristine worktree of the prepared tree if there is none.
+pristine_worktree() {
+	[ -d "$PRISTINE" ] || git -C "$TREE" worktree add -q --detach "$PRISTINE" pristine ||
+		die "could not add a pristine worktree of $TREE: run make tree-$KERNEL"
 }

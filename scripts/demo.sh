@@ -9,7 +9,7 @@ start=$(date +%s)
 mkdir -p "$ROOT"
 exec 9>"$ROOT/.lock"
 flock -n 9 || die "another make check or make demo is using $ROOT; wait for it to finish"
-cpus=$(ls "$TOP/scripts/cpus" | xargs)
+cpus=$CPUS
 step "measuring on $cpus, stock and patched, in parallel (about 5 minutes)"
 mkdir -p "$OUT/demo"
 pids=()
