@@ -4,13 +4,17 @@
 # kernel is a definition in scripts/kernels/.
 SHELL := /bin/bash
 KERNELS := $(sort $(filter-out %.config,$(notdir $(wildcard scripts/kernels/*))))
-.PHONY: demo check deps tree modules selftests load patches clean
+.PHONY: demo check report test-parser deps tree modules selftests load patches clean
 .SECONDARY:   # the per-kernel steps below are not files: never "rm" them
 
-demo: initramfs-6.12	## measure stock vs patched on emulated AMD and Intel, write Documentation/results.md
-	@scripts/demo.sh
-check: $(addprefix initramfs-,$(KERNELS))	## run the selftests on emulated AMD and Intel, stock and patched, both kernels
+demo: $(addprefix initramfs-,$(KERNELS))	## measure stock vs patched on emulated AMD and Intel, both kernels: Documentation/results.md
+	@scripts/demo.sh $(KERNELS)
+check: test-parser $(addprefix initramfs-,$(KERNELS))	## run the selftests on emulated AMD and Intel, stock and patched, both kernels
 	@scripts/check.sh $(KERNELS)
+report:		## make check's TAP again, from its saved logs (or LOGS="KERNEL=DIR ...")
+	@scripts/check.sh --saved $(KERNELS)
+test-parser: deps	## unit tests of the serial-log parser, over scripts/test-data/
+	@python3 -m unittest discover -q -s scripts
 deps:		## install the Debian packages the harness needs
 	@scripts/install-deps.sh
 tree: $(addprefix tree-,$(KERNELS))	## unpack each kernel's source and git am patches/KERNEL/series

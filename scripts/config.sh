@@ -17,7 +17,8 @@ SERIES=$TOP/patches/$KERNEL            # the patch series and its series file
 TREE=$CACHE/linux                      # pristine commit + the series applied
 BUILD=$CACHE/build                     # the patched KVM modules (top-level Kbuild)
 OUT=$CACHE/out                         # initramfs, ISO, logs
-TESTS=$TOP/selftests/tests-$KERNEL.txt
+TESTS=${TESTS_FILE:-$TOP/selftests/tests-$KERNEL.txt}   # what the VMs run: make check's list,
+DEMO_TESTS=$TOP/selftests/demo.txt                   # or make demo's
 PRISTINE=$CACHE/wt-pristine               # a worktree of the tree at tag pristine
 CPUS=${CPUS:-$(ls "$TOP/scripts/cpus" | xargs)}   # every emulated CPU, or those asked for
 SKT=$TREE/tools/testing/selftests/kvm
@@ -78,6 +79,13 @@ stock_module() {
 		[ -f "$f" ] && { echo "$f"; return 0; }
 	done
 	return 1
+}
+
+# Take the lock on $ROOT that make check and make demo hold while they run VMs.
+lock_cache() {
+	mkdir -p "$ROOT"
+	exec 9>"$ROOT/.lock"
+	flock -n 9 || die "another make check or make demo is using $ROOT; wait for it to finish"
 }
 
 # Create the pristine worktree of the prepared tree if there is none.

@@ -1,28 +1,24 @@
 #!/bin/bash
-# make demo: measure the doorbell path, stock vs patched, on emulated AMD
-# (QEMU TCG -icount: no NRIPS; Bochs ryzen: NRIPS) and Intel (Bochs), write
-# Documentation/results.md, a chart and ftrace graphs of one doorbell write.
+# make demo: measure the exit paths (selftests/demo.txt: fast_mmio_bench),
+# stock vs patched, for every kernel given, on emulated AMD (QEMU TCG
+# -icount: no NRIPS; Bochs ryzen: NRIPS) and Intel (Bochs); then
+# report-results.py writes Documentation/results.md, a chart and the ftrace
+# graphs of one doorbell write.
+#   demo.sh KERNEL...
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
 start=$(date +%s)
-mkdir -p "$ROOT"
-exec 9>"$ROOT/.lock"
-flock -n 9 || die "another make check or make demo is using $ROOT; wait for it to finish"
-cpus=$CPUS
-step "measuring on $cpus, stock and patched, in parallel (about 5 minutes)"
-mkdir -p "$OUT/demo"
-pids=()
-for cpu in $cpus; do
-	# Under QEMU -icount and Bochs clock sync=none, guest TSC counts
-	# instructions.  KVMFM_TRACE: graph the CPU's exit handler once.
-	ICOUNT=1 KVMFM_TRACE=1 "$TOP/scripts/run-vm.sh" "$cpu" "$OUT/demo/$cpu.log" stock,patched \
-		x86_64/fast_mmio_test -m >"$OUT/demo/$cpu.status" 2>&1 &
-	pids+=($!)
+lock_cache
+KERNEL= step "measuring on $(echo $CPUS) for kernels $*, stock and patched, VMs in parallel (about 15 minutes)"
+# Under QEMU -icount and Bochs clock sync=none, guest TSC counts instructions.
+# One VM per module set: fast_mmio_bench graphs once per boot.
+TESTS_FILE=$DEMO_TESTS ICOUNT=1 VM_SETS="stock patched" "$TOP/scripts/run-vms.sh" demo "$@" ||
+	die "a VM did not finish (see above); no results written"
+logs=()
+for k in "$@"; do
+	KERNEL=$k
+	. "$TOP/scripts/config.sh"
+	logs+=("$k=$OUT/demo")
 done
-failed=0
-for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-cat "$OUT"/demo/*.status
-[ $failed = 0 ] || die "a VM did not finish (see above); no results written"
-
-"$TOP/scripts/report-results.sh" "$OUT/demo" "$(($(date +%s) - start))"
+python3 "$TOP/scripts/report-results.py" --seconds $(($(date +%s) - start)) "${logs[@]}"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Pack busybox, selftests/guest-init.sh, the stock and patched KVM module sets
-# and the built selftests into $OUT/initramfs.cpio.gz.
+# and the selftests of make check and make demo into $OUT/initramfs.cpio.gz.
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
@@ -23,7 +23,7 @@ done
 for m in kvm kvm-amd kvm-intel; do
 	strip --strip-debug -o "$root/lib/kvmfm/patched/$m.ko" "$BUILD/$m.ko"
 done
-for t in $(selftests); do
+for t in $(selftests; TESTS=$DEMO_TESTS selftests); do
 	[ -x "$SKT/$t" ] || die "selftest $t is not built: run make selftests KERNEL=$KERNEL"
 	mkdir -p "$root/tests/$(dirname "$t")"
 	cp "$SKT/$t" "$root/tests/$t"

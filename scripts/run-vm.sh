@@ -6,9 +6,7 @@
 #        ARGS_<test path, with _ for each / and .> arguments for a test on
 #        that CPU)
 # SETS/TESTS are comma lists (module sets, selftest paths); ARGS go to every
-# test.  ICOUNT=1 adds -icount shift=0 under QEMU (guest TSC = instructions);
-# KVMFM_TRACE=1 has the guest capture an ftrace graph of the CPU's TRACE function
-# during one doorbell write per module set (guest-init.sh).
+# test.  ICOUNT=1 adds -icount shift=0 under QEMU (guest TSC = instructions).
 # Exits non-zero, with the reason and the log's tail, unless the guest ran to
 # the end; per-test results are the KVMFM-RESULT lines in LOG.
 set -euo pipefail
@@ -20,15 +18,13 @@ def=$TOP/scripts/cpus/$cpu
 FLAGS=''
 # shellcheck disable=SC1090
 . "$def"
-trace=''
-[ "${KVMFM_TRACE:-0}" = 1 ] && trace=$TRACE
 timeout=${VM_TIMEOUT:-$TIMEOUT}
 initrd=$OUT/initramfs.cpio.gz
 [ -f "$initrd" ] || die "no initramfs: run make initramfs KERNEL=$KERNEL"
 
 # Spaces travel as '+' on the kernel command line.
 cmdline="console=ttyS0,115200 panic=-1 quiet $BOOT_ARGS kvmfm.sets=$sets kvmfm.tests=$tests"
-cmdline+=" kvmfm.args=${args// /+}${trace:+ kvmfm.trace=$trace}"
+cmdline+=" kvmfm.args=${args// /+}"
 for v in $(compgen -v ARGS_); do
 	val=${!v}
 	cmdline+=" kvmfm.args.${v#ARGS_}=${val// /+}"
@@ -44,7 +40,7 @@ run_qemu() {
 }
 
 run_bochs() {
-	local dir=$OUT/bochs-$cpu
+	local dir=${log%.log}.bochs   # beside the log: VMs of one CPU may run at once
 	rm -rf "$dir" && mkdir -p "$dir/iso/isolinux"
 	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$dir/iso/isolinux/"
 	cp "$VMLINUZ" "$dir/iso/vmlinuz"

@@ -6,9 +6,6 @@
 #   kvmfm.args.NAME=...          and for one test alone, after those: NAME is
 #                                its path with _ for / and .; shell quoting
 #                                applies
-#   kvmfm.trace=FUNC             per module set, first capture a function_graph
-#                                trace of FUNC during one doorbell write
-#                                (fast_mmio_test -t turns tracing_on on for it)
 # Prints "KVMFM-RESULT <vendor> <set> <test> <rc>" per test, then
 # "KVMFM-DONE"; the host's runner parses those lines from the serial log.
 /bin/busybox --install -s /bin
@@ -22,7 +19,6 @@ param() { tr ' ' '\n' </proc/cmdline | sed -n "s/^kvmfm\.$1=//p"; }
 sets=$(param sets | tr , ' ')
 tests=$(param tests | tr , ' ')
 args=$(param args | tr + ' ')
-trace=$(param trace)
 
 if grep -qw svm /proc/cpuinfo; then
 	vendor=amd vmod=kvm_amd
@@ -57,18 +53,6 @@ for set in $sets; do
 	if ! load "$set"; then
 		echo "KVMFM-ERROR could not load the $set $vmod modules (see the kernel log above)"
 		continue
-	fi
-	if [ -n "$trace" ]; then
-		tr=/sys/kernel/tracing
-		echo 0 >$tr/tracing_on
-		echo function_graph >$tr/current_tracer
-		echo "$trace" >$tr/set_graph_function
-		echo >$tr/trace
-		/tests/x86_64/fast_mmio_test -t >/dev/null 2>&1
-		echo "KVMFM-TRACE-BEGIN $vendor $set $trace"
-		grep -v '^#' $tr/trace
-		echo "KVMFM-TRACE-END"
-		echo nop >$tr/current_tracer
 	fi
 	for t in $tests; do
 		echo "KVMFM-RUN $vendor $set $t"

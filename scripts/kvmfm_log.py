@@ -1,0 +1,136 @@
+"""The serial-log protocol of the test VMs, in one place.
+
+selftests/guest-init.sh prints, per module set and test:
+    KVMFM-PARAMS <vendor> <set> name=value...   after loading a module set
+    KVMFM-RUN <vendor> <set> <test>             then the test's own output
+    KVMFM-RESULT <vendor> <set> <test> <rc>
+    KVMFM-ERROR <reason>                        the guest could not go on
+    KVMFM-DONE                                  the guest reached the end
+A test's own output is kselftest TAP ("ok N desc", "not ok N desc",
+"ok N # SKIP reason", "1..0 # SKIP reason"), and fast_mmio_bench adds:
+    # measure <path> mean <n> min <n>
+    # trace-begin <function> ... "# "-prefixed ftrace lines ... # trace-end
+"""
+import re
+from dataclasses import dataclass, field
+
+PATTERNS = {
+    "params": re.compile(r"^KVMFM-PARAMS (?P<vendor>\S+) (?P<set>\S+)(?P<params>( \S+)*)$"),
+    "run": re.compile(r"^KVMFM-RUN (?P<vendor>\S+) (?P<set>\S+) (?P<test>\S+)$"),
+    "result": re.compile(r"^KVMFM-RESULT (?P<vendor>\S+) (?P<set>\S+) (?P<test>\S+) (?P<rc>\d+)$"),
+    "error": re.compile(r"^KVMFM-ERROR (?P<reason>.*)$"),
+    "done": re.compile(r"^KVMFM-DONE$"),
+    "measure": re.compile(r"^# measure (?P<path>\S+) mean (?P<mean>\d+) min (?P<min>\d+)$"),
+    "trace_begin": re.compile(r"^# trace-begin (?P<func>\S+)$"),
+    "trace_end": re.compile(r"^# trace-end$"),
+    "subtest": re.compile(r"^(?P<not>not )?ok (?P<num>\d+)(?: (?P<desc>.*?))??"
+                          r"(?: # (?P<skip>SKIP)\b ?(?P<reason>.*))?$"),
+    "skip_all": re.compile(r"^1\.\.0 # SKIP ?(?P<reason>.*)$"),
+}
+# The list files selftests/tests-KERNEL.txt and demo.txt: "test cpu[:stock-fails]...".
+LIST_LINE = re.compile(r"^(?P<test>[^#\s]\S*)\s+(?P<cpus>.*)$")
+
+
+@dataclass
+class Subtest:
+    ok: bool
+    num: int
+    desc: str
+    skip: str | None = None         # the reason, for "# SKIP"
+
+
+@dataclass
+class Run:
+    """One test run with one module set."""
+    vendor: str
+    set: str
+    test: str
+    lines: list = field(default_factory=list)
+    rc: int | None = None           # None: no KVMFM-RESULT (the VM died)
+
+
+@dataclass
+class Log:
+    runs: list = field(default_factory=list)
+    params: dict = field(default_factory=dict)   # set -> {name: value}
+    errors: list = field(default_factory=list)
+    done: bool = False
+
+    def run(self, set_, test):
+        for r in self.runs:
+            if r.set == set_ and r.test == test:
+                return r
+        return None
+
+
+def parse(text):
+    log, cur = Log(), None
+    for line in text.splitlines():
+        line = line.rstrip("\r")
+        if m := PATTERNS["run"].match(line):
+            cur = Run(m["vendor"], m["set"], m["test"])
+            log.runs.append(cur)
+        elif (m := PATTERNS["result"].match(line)) and cur and cur.test == m["test"]:
+            cur.rc = int(m["rc"])
+            cur = None
+        elif m := PATTERNS["params"].match(line):
+            log.params[m["set"]] = dict(p.split("=", 1) for p in m["params"].split())
+        elif m := PATTERNS["error"].match(line):
+            log.errors.append(m["reason"])
+        elif PATTERNS["done"].match(line):
+            log.done = True
+        elif cur:
+            cur.lines.append(line)
+    return log
+
+
+def measures(run):
+    """{path: (mean, min)} from fast_mmio_bench's output."""
+    return {m["path"]: (int(m["mean"]), int(m["min"]))
+            for m in map(PATTERNS["measure"].match, run.lines) if m}
+
+
+def trace(run):
+    """(function, [ftrace lines]) of the graph in a run's output, or (None, [])."""
+    func, lines, on = None, [], False
+    for line in run.lines:
+        if m := PATTERNS["trace_begin"].match(line):
+            func, on = m["func"], True
+        elif PATTERNS["trace_end"].match(line):
+            on = False
+        elif on:
+            lines.append(line[2:])
+    return func, lines
+
+
+def subtests(run):
+    """The kselftest TAP results a run printed, in order."""
+    out = []
+    for line in run.lines:
+        if m := PATTERNS["subtest"].match(line):
+            desc, skip = m["desc"], m["reason"] if m["skip"] else None
+            if desc is None:    # ksft_test_result_skip(): "ok N # SKIP desc"
+                desc, skip = skip or "", "" if m["skip"] else None
+            out.append(Subtest(not m["not"], int(m["num"]), desc, skip))
+    return out
+
+
+def skip_reason(run):
+    """Why a test skipped: its "1..0 # SKIP" line, else its first skipped subtest."""
+    for line in run.lines:
+        if m := PATTERNS["skip_all"].match(line):
+            return m["reason"]
+    return next((s.skip for s in subtests(run) if s.skip), "")
+
+
+def test_list(path):
+    """[(test, {cpu: stock_fails})] from a selftests/*.txt list."""
+    out = []
+    for line in path.read_text().splitlines():
+        if m := LIST_LINE.match(line):
+            cpus = {}
+            for c in m["cpus"].split():
+                cpu, _, mark = c.partition(":")
+                cpus[cpu] = mark == "stock-fails"
+            out.append((m["test"], cpus))
+    return out
