@@ -41,15 +41,8 @@ else
 	STOCK_MODULES=$KDIR
 fi
 
-# The selftests of $TESTS: all of them, or those that run on CPU $1.  A CPU
-# written as CPU:stock-fails expects the test to fail with stock modules.
-selftests() {
-	awk -v c="${1:-}" '!/^#/ { for (i = 2; i <= NF; i++) { sub(/:.*/, "", $i); if (c == "" || $i == c) { print $1; next } } }' "$TESTS"
-}
-# Whether test $1 is expected to fail on CPU $2 with stock modules.
-stock_fails() {
-	awk -v t="$1" -v c="$2:stock-fails" '$1 == t { for (i = 2; i <= NF; i++) if ($i == c) f = 1 } END { exit !f }' "$TESTS"
-}
+# The selftests of $TESTS: all of them, or those that run on CPU $1.
+selftests() { python3 "$TOP/scripts/kvmfm_log.py" tests "$TESTS" ${1:+"$1"}; }
 
 # Install the Debian packages (NAME or NAME=VERSION) that are missing.
 apt_install() {

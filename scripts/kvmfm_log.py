@@ -27,7 +27,9 @@ PATTERNS = {
                           r"(?: # (?P<skip>SKIP)\b ?(?P<reason>.*))?$"),
     "skip_all": re.compile(r"^1\.\.0 # SKIP ?(?P<reason>.*)$"),
 }
-# The list files selftests/tests-KERNEL.txt and demo.txt: "test cpu[:stock-fails]...".
+# The list files selftests/tests-KERNEL.txt and demo.txt: "test selector...", a
+# selector being a CPU (scripts/cpus/), its VENDOR, or "all", with
+# ":stock-fails" when the test must fail there with stock modules.
 LIST_LINE = re.compile(r"^(?P<test>[^#\s]\S*)\s+(?P<cpus>.*)$")
 
 
@@ -124,13 +126,43 @@ def skip_reason(run):
 
 
 def test_list(path):
-    """[(test, {cpu: stock_fails})] from a selftests/*.txt list."""
+    """[(test, {selector: stock_fails})] from a selftests/*.txt list."""
     out = []
     for line in path.read_text().splitlines():
         if m := LIST_LINE.match(line):
-            cpus = {}
+            selectors = {}
             for c in m["cpus"].split():
-                cpu, _, mark = c.partition(":")
-                cpus[cpu] = mark == "stock-fails"
-            out.append((m["test"], cpus))
+                sel, _, mark = c.partition(":")
+                selectors[sel] = mark == "stock-fails"
+            out.append((m["test"], selectors))
     return out
+
+
+def runs_on(selectors, cpu, vendor):
+    """(whether a test runs on cpu, whether it must fail there with stock
+    modules): the CPU's own selector first, then its vendor's, then all."""
+    for key in (cpu, vendor, "all"):
+        if key in selectors:
+            return True, selectors[key]
+    return False, False
+
+
+def definition_var(folder, name, var):
+    """VAR="value" or VAR=value from a definition (scripts/cpus/NAME, scripts/kernels/NAME)."""
+    m = re.search(rf'^{var}="?([^"\n#]*?)"?\s*(#.*)?$', (folder / name).read_text(), re.M)
+    return m.group(1) if m else ""
+
+
+if __name__ == "__main__":
+    # kvmfm_log.py tests LIST [CPU]: the tests of LIST (that run on CPU), for
+    # the shell scripts (config.sh's selftests()).
+    import pathlib
+    import sys
+    cpus_dir = pathlib.Path(__file__).resolve().parent / "cpus"
+    if len(sys.argv) not in (3, 4) or sys.argv[1] != "tests":
+        sys.exit("usage: kvmfm_log.py tests LIST [CPU]")
+    cpu = sys.argv[3] if len(sys.argv) == 4 else None
+    vendor = definition_var(cpus_dir, cpu, "VENDOR") if cpu else None
+    for test, sel in test_list(pathlib.Path(sys.argv[2])):
+        if cpu is None or runs_on(sel, cpu, vendor)[0]:
+            print(test)

@@ -30,19 +30,13 @@ PATHS = {   # fast_mmio_bench's paths, in its order, and what they are
 }
 
 
-def shell_var(path, name):
-    """NAME="value" or NAME=value from a definition file of scripts/."""
-    m = re.search(rf'^{name}="?([^"\n#]*?)"?\s*(#.*)?$', path.read_text(), re.M)
-    return m.group(1) if m else ""
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int)
     ap.add_argument("logs", nargs="+", metavar="KERNEL=LOGDIR")
     args = ap.parse_args()
     cpus = sorted(p.name for p in (TOP / "scripts/cpus").iterdir())
-    label = {c: shell_var(TOP / "scripts/cpus" / c, "LABEL") for c in cpus}
+    label = {c: kvmfm_log.definition_var(TOP / "scripts/cpus", c, "LABEL") for c in cpus}
     kernels = {}
     for arg in args.logs:
         k, _, d = arg.partition("=")
@@ -158,9 +152,10 @@ def main():
           "the guest's own loop. Compare ratios within one emulator and kernel, not",
           "counts across them.", ""]
     for k in ks:
-        kdef = TOP / "scripts/kernels" / k
+        kdir = TOP / "scripts/kernels"
         md += [f"## Kernel {k}", "",
-               f"`{shell_var(kdef, 'SRC_PKG')}` {shell_var(kdef, 'KVER_PKG')}: stock modules against "
+               f"`{kvmfm_log.definition_var(kdir, k, 'SRC_PKG')}` {kvmfm_log.definition_var(kdir, k, 'KVER_PKG')}: "
+               "stock modules against "
                f"modules built from `patches/{k}`.", ""] + table(k) + [""]
     md += ["## Bars", ""] + bar_lines(True) + ["", "![cheapest batch per path](results.png)", "",
            "## Means of all batches (same runs)", ""]

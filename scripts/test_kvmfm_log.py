@@ -77,9 +77,25 @@ class ParseLog(unittest.TestCase):
 
     def test_list(self):
         tests = kvmfm_log.test_list(DATA / "tests.txt")
-        self.assertEqual(tests, [("kvm_binary_stats_test", {"amd-qemu": False, "intel-bochs": False}),
-                                 ("x86/fast_mmio_test", {"amd-qemu": False, "amd-bochs": True})])
+        self.assertEqual(tests, [("kvm_binary_stats_test", {"all": False}),
+                                 ("x86/svm_vmcall_test", {"amd": False}),
+                                 ("x86/fast_mmio_test", {"all": False, "amd-bochs": True})])
+        on = {cpu: [(t, kvmfm_log.runs_on(sel, cpu, vendor)) for t, sel in tests]
+              for cpu, vendor in (("amd-bochs", "amd"), ("intel-bochs", "intel"))}
+        self.assertEqual(on["amd-bochs"], [("kvm_binary_stats_test", (True, False)),
+                                           ("x86/svm_vmcall_test", (True, False)),
+                                           ("x86/fast_mmio_test", (True, True))])
+        self.assertEqual(on["intel-bochs"], [("kvm_binary_stats_test", (True, False)),
+                                             ("x86/svm_vmcall_test", (False, False)),
+                                             ("x86/fast_mmio_test", (True, False))])
 
+    def test_definition_var(self):
+        cpus = DATA.parent / "cpus"
+        for cpu in cpus.iterdir():
+            self.assertIn(kvmfm_log.definition_var(cpus, cpu.name, "VENDOR"), ("amd", "intel"))
+            self.assertTrue(kvmfm_log.definition_var(cpus, cpu.name, "LABEL"))
+        self.assertEqual(kvmfm_log.definition_var(cpus, "amd-bochs", "ARGS_fast_mmio_bench"),
+                         "-t npf_interception")
 
 if __name__ == "__main__":
     unittest.main()
