@@ -80,9 +80,13 @@ def main():
             for p in ("datamatch", "mmio_user"):
                 bars.append((f"{k}, {cpu}: {p} patched/stock",
                              ratio(get(k, cpu, "patched", p), get(k, cpu, "stock", p)), None, 1.05))
-        bars.append((f"{k}, Intel: doorbell patched/stock (unchanged)",
-                     ratio(get(k, "intel-bochs", "patched", "fast_mmio"),
-                           get(k, "intel-bochs", "stock", "fast_mmio")), 0.97, 1.03))
+        # Bochs' Intel model shifts every path of a boot by up to a few
+        # percent; the null exit, which no series touches, is the control.
+        bars.append((f"{k}, Intel: doorbell patched/stock over CPUID patched/stock (unchanged)",
+                     ratio(ratio(get(k, "intel-bochs", "patched", "fast_mmio"),
+                                 get(k, "intel-bochs", "stock", "fast_mmio")),
+                           ratio(get(k, "intel-bochs", "patched", "cpuid"),
+                                 get(k, "intel-bochs", "stock", "cpuid"))), 0.97, 1.03))
     if len(ks) == 2:
         a, b = ks
         db = {k: ratio(get(k, "amd-bochs", "patched", "fast_mmio"),
@@ -141,7 +145,7 @@ def main():
                             capture_output=True, text=True).stdout.strip() or "?"
     md = ["# Results: what one exit costs, stock vs patched, per kernel", "",
           f"Produced by `make demo` on {datetime.date.today()} (commit {commit}), "
-          f"{args.seconds if args.seconds is not None else '?'} s.",
+          f"{args.seconds if args.seconds is not None else '?'} s for the VMs and this report.",
           f"Emulators: {qemu}; Bochs {bochs}. CPUs: "
           + "; ".join(f"`{c}` = {label[c]}" for c in cpus) + ".",
           "Tool: `selftests/fast_mmio_bench.c`: per path, 16 batches of 64 iterations",
