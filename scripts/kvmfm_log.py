@@ -148,9 +148,19 @@ def runs_on(selectors, cpu, vendor):
 
 
 def definition_var(folder, name, var):
-    """VAR="value" or VAR=value from a definition (scripts/cpus/NAME, scripts/kernels/NAME)."""
-    m = re.search(rf'^{var}="?([^"\n#]*?)"?\s*(#.*)?$', (folder / name).read_text(), re.M)
-    return m.group(1) if m else ""
+    """VAR="value", VAR='value' or VAR=value from a definition
+    (scripts/cpus/NAME, scripts/kernels/NAME)."""
+    m = re.search(rf"""^{var}=(?:"([^"]*)"|'([^']*)'|([^\s#]*))""", (folder / name).read_text(), re.M)
+    return next((g for g in m.groups() if g is not None), "") if m else ""
+
+
+def known_failure(folder, cpu, test):
+    """(check, reason) that CPU's definition names in KNOWN_FAIL_<test, with _
+    for / and .>="CHECK|REASON": a check of test that fails there because
+    of the emulator, or (None, None)."""
+    value = definition_var(folder, cpu, "KNOWN_FAIL_" + re.sub(r"[/.]", "_", test))
+    check, _, reason = value.partition("|")
+    return (check, reason) if check else (None, None)
 
 
 if __name__ == "__main__":

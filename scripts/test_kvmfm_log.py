@@ -96,6 +96,11 @@ class ParseLog(unittest.TestCase):
             self.assertTrue(kvmfm_log.definition_var(cpus, cpu.name, "LABEL"))
         self.assertEqual(kvmfm_log.definition_var(cpus, "amd-bochs", "ARGS_fast_mmio_bench"),
                          "-t npf_interception")
+        check, reason = kvmfm_log.known_failure(cpus, "intel-bochs", "x86/fast_mmio_test")
+        self.assertEqual(check, "single-step (KVM_GUESTDBG_SINGLESTEP) over a doorbell write")
+        self.assertIn("#DB", reason)     # a '#' inside quotes is not a comment
+        self.assertEqual(kvmfm_log.known_failure(cpus, "amd-qemu", "x86/fast_mmio_test"),
+                         (None, None))
 
 if __name__ == "__main__":
     unittest.main()
