@@ -26,11 +26,12 @@ PATTERNS = {
     "subtest": re.compile(r"^(?P<not>not )?ok (?P<num>\d+)(?: (?P<desc>.*?))??"
                           r"(?: # (?P<skip>SKIP)\b ?(?P<reason>.*))?$"),
     "skip_all": re.compile(r"^1\.\.0 # SKIP ?(?P<reason>.*)$"),
+    "plan": re.compile(r"^1\.\.(?P<n>\d+)"),
 }
 # The list files selftests/tests-KERNEL.txt and demo.txt: "test selector...", a
 # selector being a CPU (scripts/cpus/), its VENDOR, or "all", with
 # ":stock-fails" when the test must fail there with stock modules.
-LIST_LINE = re.compile(r"^(?P<test>[^#\s]\S*)\s+(?P<cpus>.*)$")
+LIST_LINE = re.compile(r"^(?P<test>[^#\s]\S*)(?:\s+(?P<cpus>.*))?$")
 
 
 @dataclass
@@ -76,7 +77,8 @@ def parse(text):
             cur.rc = int(m["rc"])
             cur = None
         elif m := PATTERNS["params"].match(line):
-            log.params[m["set"]] = dict(p.split("=", 1) for p in m["params"].split())
+            # A value may contain spaces (kvm_intel's vmentry_l1d_flush).
+            log.params[m["set"]] = dict(re.findall(r" (\S+?)=(.*?)(?= \S+=|$)", m["params"]))
         elif m := PATTERNS["error"].match(line):
             log.errors.append(m["reason"])
         elif PATTERNS["done"].match(line):
@@ -100,7 +102,7 @@ def trace(run):
             func, on = m["func"], True
         elif PATTERNS["trace_end"].match(line):
             on = False
-        elif on:
+        elif on and line.startswith("# "):   # not a kernel message in between
             lines.append(line[2:])
     return func, lines
 
@@ -117,6 +119,11 @@ def subtests(run):
     return out
 
 
+def plan(run):
+    """The number of results a run's "1..N" line announced, or None."""
+    return next((int(m["n"]) for m in map(PATTERNS["plan"].match, run.lines) if m), None)
+
+
 def skip_reason(run):
     """Why a test skipped: its "1..0 # SKIP" line, else its first skipped subtest."""
     for line in run.lines:
@@ -125,15 +132,24 @@ def skip_reason(run):
     return next((s.skip for s in subtests(run) if s.skip), "")
 
 
-def test_list(path):
-    """[(test, {selector: stock_fails})] from a selftests/*.txt list."""
+def test_list(path, cpus_dir):
+    """[(test, {selector: stock_fails})] from a selftests/*.txt list; a
+    selector that names no CPU of cpus_dir, no VENDOR and not "all" is an
+    error, so that a typo cannot drop a test silently."""
+    cpus = [c.name for c in cpus_dir.iterdir()]
+    known = {"all", *cpus, *(definition_var(cpus_dir, c, "VENDOR") for c in cpus)}
     out = []
-    for line in path.read_text().splitlines():
+    for n, line in enumerate(path.read_text().splitlines(), 1):
         if m := LIST_LINE.match(line):
             selectors = {}
-            for c in m["cpus"].split():
+            for c in (m["cpus"] or "").split():
                 sel, _, mark = c.partition(":")
+                if sel not in known or mark not in ("", "stock-fails"):
+                    raise ValueError(f"{path}:{n}: unknown selector '{c}' "
+                                     f"(have: {' '.join(sorted(known))}, mark :stock-fails)")
                 selectors[sel] = mark == "stock-fails"
+            if not selectors:
+                raise ValueError(f"{path}:{n}: {m['test']} selects no CPU (add CPUs, a vendor or all)")
             out.append((m["test"], selectors))
     return out
 
@@ -173,6 +189,10 @@ if __name__ == "__main__":
         sys.exit("usage: kvmfm_log.py tests LIST [CPU]")
     cpu = sys.argv[3] if len(sys.argv) == 4 else None
     vendor = definition_var(cpus_dir, cpu, "VENDOR") if cpu else None
-    for test, sel in test_list(pathlib.Path(sys.argv[2])):
+    try:
+        tests = test_list(pathlib.Path(sys.argv[2]), cpus_dir)
+    except ValueError as e:
+        sys.exit(f"error: {e}")
+    for test, sel in tests:
         if cpu is None or runs_on(sel, cpu, vendor)[0]:
             print(test)

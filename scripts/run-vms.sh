@@ -11,11 +11,14 @@ set -euo pipefail
 
 name=$1
 shift
+for cpu in $CPUS; do
+	[ -f "$TOP/scripts/cpus/$cpu" ] || die "no CPU definition scripts/cpus/$cpu (CPUS; have: $(ls "$TOP/scripts/cpus" | xargs))"
+done
 pids=() statuses=()
 for k in "$@"; do
 	KERNEL=$k
 	. "$TOP/scripts/config.sh"   # this kernel's OUT and test list
-	mkdir -p "$OUT/$name"
+	rm -rf "${OUT:?}/$name" && mkdir -p "$OUT/$name"   # no log of an earlier run stays
 	for cpu in $CPUS; do
 		tests=$(selftests "$cpu" | paste -sd,)
 		[ -n "$tests" ] || continue

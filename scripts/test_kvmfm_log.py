@@ -76,7 +76,8 @@ class ParseLog(unittest.TestCase):
         self.assertFalse(any(ln.startswith("# ") or "trace-end" in ln for ln in lines))
 
     def test_list(self):
-        tests = kvmfm_log.test_list(DATA / "tests.txt")
+        cpus = DATA.parent / "cpus"
+        tests = kvmfm_log.test_list(DATA / "tests.txt", cpus)
         self.assertEqual(tests, [("kvm_binary_stats_test", {"all": False}),
                                  ("x86/svm_vmcall_test", {"amd": False}),
                                  ("x86/fast_mmio_test", {"all": False, "amd-bochs": True})])
@@ -88,6 +89,23 @@ class ParseLog(unittest.TestCase):
         self.assertEqual(on["intel-bochs"], [("kvm_binary_stats_test", (True, False)),
                                              ("x86/svm_vmcall_test", (False, False)),
                                              ("x86/fast_mmio_test", (True, False))])
+
+    def test_list_typos(self):
+        bad = DATA / "bad-tests.txt"
+        try:
+            for line in ("x86/foo\n", "x86/bar\tintell\n", "x86/baz\tamd:stock-fail\n"):
+                bad.write_text(line)
+                with self.assertRaises(ValueError):
+                    kvmfm_log.test_list(bad, DATA.parent / "cpus")
+        finally:
+            bad.unlink()
+
+    def test_plan_and_params(self):
+        log = load("fail-subtest.log")
+        self.assertEqual(kvmfm_log.plan(log.run("stock", "x86/fast_mmio_test")), 34)
+        line = "KVMFM-PARAMS intel stock ept=Y vmentry_l1d_flush=not required nested=Y"
+        params = kvmfm_log.parse(line).params["stock"]
+        self.assertEqual(params, {"ept": "Y", "vmentry_l1d_flush": "not required", "nested": "Y"})
 
     def test_definition_var(self):
         cpus = DATA.parent / "cpus"

@@ -236,14 +236,16 @@ int main(int argc, char *argv[])
 		if (trace_func && &paths[p] == DOORBELL)
 			expected += 2;
 		if (paths[p].ioeventfd) {
-			TEST_ASSERT_EQ(read(efd[p], &signals, sizeof(signals)), sizeof(signals));
+			/* Nonblocking: EAGAIN is a counter that was never signalled. */
+			if (read(efd[p], &signals, sizeof(signals)) != sizeof(signals))
+				signals = 0;
 			ksft_test_result(signals == expected, "%s: %lu signals, expected %lu\n",
 					 paths[p].name, signals, expected);
 		} else if (paths[p].kind == EXIT_MMIO) {
 			ksft_test_result(mmio_exits == expected, "%s: %lu MMIO exits, expected %lu\n",
 					 paths[p].name, mmio_exits, expected);
 		} else {
-			ksft_test_result_pass("%s\n", paths[p].name);
+			ksft_test_result_pass("%s: measured only\n", paths[p].name);
 		}
 	}
 	kvm_vm_free(vm);
