@@ -1,6 +1,7 @@
 """The serial-log protocol of the test VMs, in one place.
 
-selftests/guest-init.sh prints, per module set and test:
+selftests/guest-init.sh prints, once per boot and then per module set and test:
+    KVMFM-BOOT                                  init started (twice: a reset)
     KVMFM-PARAMS <vendor> <set> name=value...   after loading a module set
     KVMFM-RUN <vendor> <set> <test>             then the test's own output
     KVMFM-RESULT <vendor> <set> <test> <rc>
@@ -20,6 +21,7 @@ PATTERNS = {
     "result": re.compile(r"^KVMFM-RESULT (?P<vendor>\S+) (?P<set>\S+) (?P<test>\S+) (?P<rc>\d+)$"),
     "error": re.compile(r"^KVMFM-ERROR (?P<reason>.*)$"),
     "done": re.compile(r"^KVMFM-DONE$"),
+    "boot": re.compile(r"^KVMFM-BOOT$"),
     "measure": re.compile(r"^# measure (?P<path>\S+) mean (?P<mean>\d+) min (?P<min>\d+)$"),
     "trace_begin": re.compile(r"^# trace-begin (?P<func>\S+)$"),
     "trace_end": re.compile(r"^# trace-end$"),
@@ -58,6 +60,7 @@ class Log:
     params: dict = field(default_factory=dict)   # set -> {name: value}
     errors: list = field(default_factory=list)
     done: bool = False
+    boots: int = 0
 
     def run(self, set_, test):
         for r in self.runs:
@@ -70,7 +73,10 @@ def parse(text):
     log, cur = Log(), None
     for line in text.splitlines():
         line = line.rstrip("\r")
-        if m := PATTERNS["run"].match(line):
+        if PATTERNS["boot"].match(line):
+            log.boots += 1
+            cur = None          # a run the reset cut short stays without a result
+        elif m := PATTERNS["run"].match(line):
             cur = Run(m["vendor"], m["set"], m["test"])
             log.runs.append(cur)
         elif (m := PATTERNS["result"].match(line)) and cur and cur.test == m["test"]:

@@ -28,5 +28,7 @@ for t in $(selftests; TESTS=$DEMO_TESTS selftests); do
 	mkdir -p "$root/tests/$(dirname "$t")"
 	cp "$SKT/$t" "$root/tests/$t"
 done
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
+# Into place at once: a VM of another make run may be reading the old one.
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz.new"
+mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"
 echo "initramfs ready: $OUT/initramfs.cpio.gz ($(du -h "$OUT/initramfs.cpio.gz" | cut -f1))"

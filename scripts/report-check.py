@@ -44,7 +44,7 @@ class Tap:
             self.failed += 1
 
 
-def report(tap, name, run, stock_fails, known=(None, None), errors=()):
+def report(tap, name, run, stock_fails, known=(None, None), errors=(), resets=0):
     """The TAP lines of one test run; run is None when it has no result.
     known: a check that fails because of the emulator, and why."""
     if run is None or run.rc is None:
@@ -52,6 +52,8 @@ def report(tap, name, run, stock_fails, known=(None, None), errors=()):
               "no result: the VM stopped during the test"
         if errors:
             why += f" (KVMFM-ERROR {errors[0]})"
+        if resets:
+            why += f" (the emulated machine was reset {resets} times: a triple fault or a panic)"
         tap.line(False, f"{name} ({why})", diag=run.lines[-30:] if run else ())
         return
     unexpected, subs = 0, kvmfm_log.subtests(run)
@@ -112,7 +114,8 @@ def main():
                     if runs:
                         report(tap, f"{kernel}/{cpu}/{s}/{test.split('/')[-1]}", log.run(s, test),
                                s == "stock" and stock_fails,
-                               kvmfm_log.known_failure(TOP / "scripts/cpus", cpu, test), log.errors)
+                               kvmfm_log.known_failure(TOP / "scripts/cpus", cpu, test), log.errors,
+                               max(log.boots - 1, 0))
     print(f"1..{tap.n}")
     if tap.xfail:
         print(f"# {tap.xfail} expected failures (TODO): with stock modules, or on one emulator")

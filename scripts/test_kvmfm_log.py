@@ -56,6 +56,14 @@ class ParseLog(unittest.TestCase):
         self.assertEqual(run.lines[-1], "[  412.331102] kvm_amd: triple fault")
         self.assertEqual(log.run("patched", "x86/fast_mmio_test"), None)
 
+    def test_reset(self):
+        text = (DATA / "died.log").read_text() + "KVMFM-BOOT\nKVMFM-PARAMS amd stock nrips=1\n"
+        log = kvmfm_log.parse("KVMFM-BOOT\n" + text)
+        self.assertEqual(log.boots, 2)
+        run = log.run("stock", "x86/fast_mmio_test")
+        self.assertIsNone(run.rc)
+        self.assertEqual(run.lines[-1], "[  412.331102] kvm_amd: triple fault")
+
     def test_truncated_log(self):
         log = load("truncated.log")
         self.assertFalse(log.done)

@@ -6,14 +6,15 @@
 #   kvmfm.args.NAME=...          and for one test alone, after those: NAME is
 #                                its path with _ for / and .; shell quoting
 #                                applies
-# Prints "KVMFM-RESULT <vendor> <set> <test> <rc>" per test, then
-# "KVMFM-DONE"; the host's runner parses those lines from the serial log.
+# Prints "KVMFM-BOOT", "KVMFM-RESULT <vendor> <set> <test> <rc>" per test,
+# then "KVMFM-DONE"; scripts/kvmfm_log.py parses the serial log.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+echo KVMFM-BOOT   # a second one in a log: the emulated machine was reset
 
 param() { tr ' ' '\n' </proc/cmdline | sed -n "s/^kvmfm\.$1=//p"; }
 sets=$(param sets | tr , ' ')
