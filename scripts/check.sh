@@ -12,12 +12,7 @@ set -euo pipefail
 
 run=1
 [ "${1:-}" = --saved ] && { run=0; shift; }
-logs=()
-for k; do
-	KERNEL=$k
-	. "$TOP/scripts/config.sh"   # this kernel's OUT
-	logs+=("$k=$OUT/logs")
-done
+mapfile -t logs < <(log_dirs logs "$@")
 if [ $run = 1 ]; then
 	lock_cache
 	start=$(date +%s)

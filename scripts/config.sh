@@ -74,6 +74,13 @@ stock_module() {
 	return 1
 }
 
+# "KERNEL=DIR" for each kernel given, DIR being that kernel's $OUT/$1.
+log_dirs() {
+	local name=$1 k
+	shift
+	for k; do (KERNEL=$k && . "$TOP/scripts/config.sh" && echo "$k=$OUT/$name"); done
+}
+
 # Take the lock on $ROOT that make check and make demo hold while they run VMs.
 lock_cache() {
 	mkdir -p "$ROOT"

@@ -15,10 +15,5 @@ KERNEL= step "measuring on $(echo $CPUS) for kernels $*, stock and patched, VMs 
 # One VM per module set: fast_mmio_bench graphs once per boot.
 TESTS_FILE=$DEMO_TESTS ICOUNT=1 VM_SETS="stock patched" "$TOP/scripts/run-vms.sh" demo "$@" ||
 	die "a VM did not finish (see above); no results written"
-logs=()
-for k in "$@"; do
-	KERNEL=$k
-	. "$TOP/scripts/config.sh"
-	logs+=("$k=$OUT/demo")
-done
+mapfile -t logs < <(log_dirs demo "$@")
 python3 "$TOP/scripts/report-results.py" --seconds $(($(date +%s) - start)) "${logs[@]}"

@@ -12,6 +12,7 @@ A test's own output is kselftest TAP ("ok N desc", "not ok N desc",
     # measure <path> mean <n> min <n>
     # trace-begin <function> ... "# "-prefixed ftrace lines ... # trace-end
 """
+import pathlib
 import re
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ PATTERNS = {
 # The list files selftests/tests-KERNEL.txt and demo.txt: "test selector...", a
 # selector being a CPU (scripts/cpus/), its VENDOR, or "all", with
 # ":stock-fails" when the test must fail there with stock modules.
+CPUS_DIR = pathlib.Path(__file__).resolve().parent / "cpus"
 LIST_LINE = re.compile(r"^(?P<test>[^#\s]\S*)(?:\s+(?P<cpus>.*))?$")
 
 
@@ -142,7 +144,7 @@ def test_list(path, cpus_dir):
     """[(test, {selector: stock_fails})] from a selftests/*.txt list; a
     selector that names no CPU of cpus_dir, no VENDOR and not "all" is an
     error, so that a typo cannot drop a test silently."""
-    cpus = [c.name for c in cpus_dir.iterdir()]
+    cpus = cpu_names(cpus_dir)
     known = {"all", *cpus, *(definition_var(cpus_dir, c, "VENDOR") for c in cpus)}
     out = []
     for n, line in enumerate(path.read_text().splitlines(), 1):
@@ -169,6 +171,11 @@ def runs_on(selectors, cpu, vendor):
     return False, False
 
 
+def cpu_names(cpus_dir=CPUS_DIR):
+    """The CPU definitions, by name."""
+    return sorted(p.name for p in cpus_dir.iterdir())
+
+
 def definition_var(folder, name, var):
     """VAR="value", VAR='value' or VAR=value from a definition
     (scripts/cpus/NAME, scripts/kernels/NAME)."""
@@ -188,9 +195,8 @@ def known_failure(folder, cpu, test):
 if __name__ == "__main__":
     # kvmfm_log.py tests LIST [CPU]: the tests of LIST (that run on CPU), for
     # the shell scripts (config.sh's selftests()).
-    import pathlib
     import sys
-    cpus_dir = pathlib.Path(__file__).resolve().parent / "cpus"
+    cpus_dir = CPUS_DIR
     if len(sys.argv) not in (3, 4) or sys.argv[1] != "tests":
         sys.exit("usage: kvmfm_log.py tests LIST [CPU]")
     cpu = sys.argv[3] if len(sys.argv) == 4 else None

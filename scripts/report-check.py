@@ -89,9 +89,9 @@ def report(tap, name, run, stock_fails, known=(None, None), errors=(), resets=0)
 
 
 def main():
-    cpus = os.environ.get("CPUS", "").split() or sorted(p.name for p in (TOP / "scripts/cpus").iterdir())
+    cpus = os.environ.get("CPUS", "").split() or kvmfm_log.cpu_names()
     for cpu in cpus:
-        if not (TOP / "scripts/cpus" / cpu).is_file():
+        if cpu not in kvmfm_log.cpu_names():
             sys.exit(f"error: no CPU definition scripts/cpus/{cpu} (CPUS)")
     tap = Tap()
     for arg in sys.argv[1:]:
@@ -99,7 +99,7 @@ def main():
         if not logdir:
             sys.exit(f"error: '{arg}' is not KERNEL=LOGDIR")
         try:
-            tests = kvmfm_log.test_list(TOP / f"selftests/tests-{kernel}.txt", TOP / "scripts/cpus")
+            tests = kvmfm_log.test_list(TOP / f"selftests/tests-{kernel}.txt", kvmfm_log.CPUS_DIR)
         except (ValueError, OSError) as e:
             sys.exit(f"error: {e}")
         for cpu in cpus:
@@ -107,14 +107,14 @@ def main():
             log = kvmfm_log.parse(f.read_text(errors="replace")) if f.exists() else kvmfm_log.Log()
             for err in log.errors:
                 print(f"# {kernel}/{cpu}: KVMFM-ERROR {err}")
-            vendor = kvmfm_log.definition_var(TOP / "scripts/cpus", cpu, "VENDOR")
+            vendor = kvmfm_log.definition_var(kvmfm_log.CPUS_DIR, cpu, "VENDOR")
             for s in SETS:
                 for test, selectors in tests:
                     runs, stock_fails = kvmfm_log.runs_on(selectors, cpu, vendor)
                     if runs:
                         report(tap, f"{kernel}/{cpu}/{s}/{test.split('/')[-1]}", log.run(s, test),
                                s == "stock" and stock_fails,
-                               kvmfm_log.known_failure(TOP / "scripts/cpus", cpu, test), log.errors,
+                               kvmfm_log.known_failure(kvmfm_log.CPUS_DIR, cpu, test), log.errors,
                                max(log.boots - 1, 0))
     print(f"1..{tap.n}")
     if tap.xfail:

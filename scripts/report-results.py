@@ -35,8 +35,8 @@ def main():
     ap.add_argument("--seconds", type=int)
     ap.add_argument("logs", nargs="+", metavar="KERNEL=LOGDIR")
     args = ap.parse_args()
-    cpus = sorted(p.name for p in (TOP / "scripts/cpus").iterdir())
-    label = {c: kvmfm_log.definition_var(TOP / "scripts/cpus", c, "LABEL") for c in cpus}
+    cpus = kvmfm_log.cpu_names()
+    label = {c: kvmfm_log.definition_var(kvmfm_log.CPUS_DIR, c, "LABEL") for c in cpus}
     kernels = {}
     for arg in args.logs:
         k, _, d = arg.partition("=")
