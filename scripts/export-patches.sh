@@ -5,8 +5,9 @@
 # file of ADDED_FILES (scripts/kernels/$KERNEL) is copied from its home in
 # this project into the commit that adds it.  The cover letter gets its
 # subject (first line) and text from Documentation/cover-letter-$KERNEL.txt,
-# and git's shortlog and diffstat.  Author and Signed-off-by: this
-# checkout's git config user.
+# and git's shortlog and diffstat.  Signed-off-by: this checkout's git
+# config user, who is also the author of every commit but backports of
+# upstream commits ("commit <sha> upstream."), which keep their author.
 #   KERNEL=7.3 scripts/export-patches.sh [WORKTREE]
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
@@ -19,12 +20,15 @@ n=$(git_ rev-list --count pristine..HEAD)
 [ "$n" -gt 0 ] || die "$wt has no commits on top of the pristine tag"
 [ -z "$(git_ status --porcelain --untracked-files=no)" ] || die "$wt has uncommitted changes"
 
-# Authorship is this checkout's identity, whoever made the commits.
-if git_ log --format='%an <%ae>' pristine..HEAD | grep -qvxF "$name <$email>"; then
-	echo "setting the author of every commit to $name <$email>"
-	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
-		git_ rebase -q --exec 'git commit -q --amend --no-edit --reset-author' pristine >/dev/null 2>&1 ||
-		die "git rebase in $wt failed: see git -C $wt status"
+# Authorship is this checkout's identity, whoever made the commits, except
+# for backports.
+upstream='^commit [0-9a-f]{40} upstream\.$'
+ours=$(git_ log --format=%H --invert-grep -E --grep="$upstream" pristine..HEAD)
+if [ -n "$ours" ] && git_ log --no-walk --format='%an <%ae>' $ours | grep -qvxF "$name <$email>"; then
+	echo "setting the author of every commit but backports to $name <$email>"
+	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email git_ rebase -q --exec \
+		"git log -1 --format=%B | grep -qE '$upstream' || git commit -q --amend --no-edit --reset-author" \
+		pristine >/dev/null 2>&1 || die "git rebase in $wt failed: see git -C $wt status"
 fi
 
 for pair in $ADDED_FILES; do

@@ -184,10 +184,10 @@ def definition_var(folder, name, var):
 
 
 def known_failure(folder, cpu, test):
-    """(check, reason) that CPU's definition names in KNOWN_FAIL_<test, with _
-    for / and .>="CHECK|REASON": a check of test that fails there because
-    of the emulator, or (None, None)."""
-    value = definition_var(folder, cpu, "KNOWN_FAIL_" + re.sub(r"[/.]", "_", test))
+    """(check, reason) that CPU's definition names in KNOWN_FAIL_<test's file
+    name, with _ for .>="CHECK|REASON": a check of test that fails there
+    because of the emulator, whatever the kernel, or (None, None)."""
+    value = definition_var(folder, cpu, "KNOWN_FAIL_" + test.rsplit("/", 1)[-1].replace(".", "_"))
     check, _, reason = value.partition("|")
     return (check, reason) if check else (None, None)
 

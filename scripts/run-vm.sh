@@ -3,8 +3,8 @@
 # selftests in it.  Usage:
 #   run-vm.sh CPU LOG SETS TESTS [ARGS]
 # CPU:   a definition in scripts/cpus/ (emulator, model, timeout, and
-#        ARGS_<test path, with _ for each / and .> arguments for a test on
-#        that CPU)
+#        ARGS_<test file name, with _ for .> arguments for a test on that
+#        CPU, whatever its directory in the kernel's tree)
 # SETS/TESTS are comma lists (module sets, selftest paths); ARGS go to every
 # test.  ICOUNT=1 adds -icount shift=0 under QEMU (guest TSC = instructions).
 # Exits non-zero, with the reason and the log's tail, unless the guest ran to

@@ -4,7 +4,7 @@
 #   kvmfm.tests=t1,t2            selftests to run (paths under /tests)
 #   kvmfm.args=...               extra arguments for every test ('+' for ' ')
 #   kvmfm.args.NAME=...          and for one test alone, after those: NAME is
-#                                its path with _ for / and .; shell quoting
+#                                its file name with _ for .; shell quoting
 #                                applies
 # Prints "KVMFM-BOOT", "KVMFM-RESULT <vendor> <set> <test> <rc>" per test,
 # then "KVMFM-DONE"; scripts/kvmfm_log.py parses the serial log.
@@ -57,7 +57,7 @@ for set in $sets; do
 	fi
 	for t in $tests; do
 		echo "KVMFM-RUN $vendor $set $t"
-		eval "set -- $args $(param "args.$(echo "$t" | tr /. __)" | tr + ' ')"
+		eval "set -- $args $(param "args.$(basename "$t" | tr . _)" | tr + ' ')"
 		"/tests/$t" "$@" 2>&1
 		echo "KVMFM-RESULT $vendor $set $t $?"
 	done
