@@ -121,7 +121,7 @@ class ParseLog(unittest.TestCase):
             self.assertIn(kvmfm_log.definition_var(cpus, cpu.name, "VENDOR"), ("amd", "intel"))
             self.assertTrue(kvmfm_log.definition_var(cpus, cpu.name, "LABEL"))
         self.assertEqual(kvmfm_log.definition_var(cpus, "amd-bochs", "ARGS_fast_mmio_bench"),
-                         "-t npf_interception")
+                         "-t svm_vcpu_run,npf_interception")
         check, reason = kvmfm_log.known_failure(cpus, "intel-bochs", "x86/fast_mmio_test")
         self.assertEqual(check, "single-step (KVM_GUESTDBG_SINGLESTEP) over a doorbell write")
         self.assertIn("#DB", reason)     # a '#' inside quotes is not a comment

@@ -15,10 +15,11 @@
  * one eventfd signal per ioeventfd write, one KVM_EXIT_MMIO per userspace
  * MMIO write, no other exit to userspace.
  *
- * -t FUNC: first graph one doorbell write with ftrace's function_graph
- * tracer, set_graph_function=FUNC, interrupts left out, tracing_on only
- * around that KVM_RUN; the graph is printed between "# trace-begin FUNC" and "# trace-end", one
- * "# " line per trace line.
+ * -t FUNC[,FUNC...]: first graph one doorbell write with ftrace's
+ * function_graph tracer, set_graph_function=FUNC..., interrupts left out,
+ * tracing_on only around that KVM_RUN; the graph is printed between
+ * "# trace-begin FUNC[,FUNC...]" and "# trace-end", one "# " line per
+ * trace line.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -136,13 +137,19 @@ static int run_to_ucall(struct kvm_vcpu *vcpu, uint64_t *mmio_exits)
 	return -1;
 }
 
+/* tracefs may take a list one word per write(): write until all is in. */
 static void tracing_write(const char *file, const char *val)
 {
 	int fd = open(file, O_WRONLY | O_TRUNC);
+	size_t done = 0, len = strlen(val);
+	ssize_t r;
 
 	TEST_ASSERT(fd >= 0, "-t needs tracefs at " TRACING " (opening %s)", file);
-	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "writing '%s' to %s", val, file);
+	while (done < len) {	/* "" only truncates, e.g. the trace */
+		r = write(fd, val + done, len - done);
+		TEST_ASSERT(r > 0, "writing '%s' to %s", val, file);
+		done += r;
+	}
 	close(fd);
 }
 
@@ -156,11 +163,15 @@ static void tracing_write(const char *file, const char *val)
 static void trace_doorbell(struct kvm_vcpu *vcpu, const char *func)
 {
 	uint64_t mmio_exits = 0;
-	char line[512];
+	char line[512], *c;
 	FILE *f;
 
+	/* set_graph_function takes the functions separated by spaces. */
+	snprintf(line, sizeof(line), "%s", func);
+	for (c = line; (c = strchr(c, ',')); )
+		*c = ' ';
 	tracing_write(TRACING "tracing_on", "0");
-	tracing_write(TRACING "set_graph_function", func);
+	tracing_write(TRACING "set_graph_function", line);
 	tracing_write(TRACING "options/funcgraph-irqs", "0");	/* no timer ticks */
 	tracing_write(TRACING "current_tracer", "function_graph");
 	tracing_write(TRACING "trace", "");
@@ -191,7 +202,7 @@ int main(int argc, char *argv[])
 	int opt, p, b;
 
 	while ((opt = getopt(argc, argv, "t:")) != -1) {
-		TEST_ASSERT(opt == 't', "usage: %s [-t FUNCTION]", argv[0]);
+		TEST_ASSERT(opt == 't', "usage: %s [-t FUNCTION[,FUNCTION...]]", argv[0]);
 		trace_func = optarg;
 	}
 

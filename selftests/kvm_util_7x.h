@@ -5,9 +5,10 @@
  * top of the 6.12 library, so that they build from the same source as on
  * 7.x.  Only those tests include this (-include in the Makefile).
  *
- * 6.12's library has no stage-2 MMU for nested guests (tdp_map() and
- * friends, Linux 7.0): kvm_cpu_has_tdp() says so, and the test skips its
- * nested cases.
+ * 6.12's library has no 7.0 stage-2 API for nested guests (tdp_map() and
+ * friends): no nested NPT at all, and older nested EPT helpers with another
+ * interface.  kvm_cpu_has_tdp() says so, and the tests skip their nested
+ * cases.
  */
 #ifndef SELFTEST_KVM_UTIL_7X_H
 #define SELFTEST_KVM_UTIL_7X_H
@@ -48,10 +49,10 @@ static unsigned long l2_stack_7x[256] __maybe_unused;
 	prepare_vmcs(vmx, rip, &l2_stack_7x[ARRAY_SIZE(l2_stack_7x)])
 
 /*
- * The stats file descriptor is opened on first use and kept, as 7.x's
- * library does: KVM_GET_STATS_FD is a vCPU ioctl, which waits for KVM_RUN
- * to return, so only reads of an open descriptor work while the vCPU runs
- * (e.g. from a watchdog thread).
+ * The stats file descriptor is opened on first use and kept until the vCPU
+ * is freed (7.x opens it when it creates the vCPU): KVM_GET_STATS_FD is a
+ * vCPU ioctl, which waits for KVM_RUN to return, so only reads of an open
+ * descriptor work while the vCPU runs (e.g. from a watchdog thread).
  */
 static inline u64 vcpu_get_stat_7x(struct kvm_vcpu *vcpu, const char *name)
 {
@@ -82,24 +83,24 @@ static inline bool kvm_cpu_has_tdp(void)
 	static bool said;
 
 	if (!said)
-		ksft_print_msg("6.12's selftest library has no nested NPT/EPT (tdp_map(), 7.0)\n");
+		ksft_print_msg("6.12's selftest library has no tdp_map() (7.0)\n");
 	said = true;
 	return false;
 }
 
 static inline void vm_enable_tdp(struct kvm_vm *vm)
 {
-	TEST_FAIL("6.12's selftest library has no nested NPT or EPT");
+	TEST_FAIL("6.12's selftest library has no stage-2 API (7.0)");
 }
 
 static inline void tdp_identity_map_default_memslots(struct kvm_vm *vm)
 {
-	TEST_FAIL("6.12's selftest library has no nested NPT or EPT");
+	TEST_FAIL("6.12's selftest library has no stage-2 API (7.0)");
 }
 
 static inline void tdp_map(struct kvm_vm *vm, u64 nested_paddr, u64 paddr, u64 size)
 {
-	TEST_FAIL("6.12's selftest library has no nested NPT or EPT");
+	TEST_FAIL("6.12's selftest library has no stage-2 API (7.0)");
 }
 
 #endif /* SELFTEST_KVM_UTIL_7X_H */
