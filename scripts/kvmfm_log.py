@@ -140,12 +140,12 @@ def skip_reason(run):
     return next((s.skip for s in subtests(run) if s.skip), "")
 
 
-def test_list(path, cpus_dir):
+def test_list(path):
     """[(test, {selector: stock_fails})] from a selftests/*.txt list; a
-    selector that names no CPU of cpus_dir, no VENDOR and not "all" is an
-    error, so that a typo cannot drop a test silently."""
-    cpus = cpu_names(cpus_dir)
-    known = {"all", *cpus, *(definition_var(cpus_dir, c, "VENDOR") for c in cpus)}
+    selector that names no CPU of scripts/cpus/, no VENDOR and not "all" is
+    an error, so that a typo cannot drop a test silently."""
+    cpus = cpu_names()
+    known = {"all", *cpus, *(definition_var(CPUS_DIR, c, "VENDOR") for c in cpus)}
     out = []
     for n, line in enumerate(path.read_text().splitlines(), 1):
         if m := LIST_LINE.match(line):
@@ -171,9 +171,9 @@ def runs_on(selectors, cpu, vendor):
     return False, False
 
 
-def cpu_names(cpus_dir=CPUS_DIR):
+def cpu_names():
     """The CPU definitions, by name."""
-    return sorted(p.name for p in cpus_dir.iterdir())
+    return sorted(p.name for p in CPUS_DIR.iterdir())
 
 
 def definition_var(folder, name, var):
@@ -183,11 +183,11 @@ def definition_var(folder, name, var):
     return next((g for g in m.groups() if g is not None), "") if m else ""
 
 
-def known_failure(folder, cpu, test):
+def known_failure(cpu, test):
     """(check, reason) that CPU's definition names in KNOWN_FAIL_<test's file
     name, with _ for .>="CHECK|REASON": a check of test that fails there
     because of the emulator, whatever the kernel, or (None, None)."""
-    value = definition_var(folder, cpu, "KNOWN_FAIL_" + test.rsplit("/", 1)[-1].replace(".", "_"))
+    value = definition_var(CPUS_DIR, cpu, "KNOWN_FAIL_" + test.rsplit("/", 1)[-1].replace(".", "_"))
     check, _, reason = value.partition("|")
     return (check, reason) if check else (None, None)
 
@@ -196,13 +196,12 @@ if __name__ == "__main__":
     # kvmfm_log.py tests LIST [CPU]: the tests of LIST (that run on CPU), for
     # the shell scripts (config.sh's selftests()).
     import sys
-    cpus_dir = CPUS_DIR
     if len(sys.argv) not in (3, 4) or sys.argv[1] != "tests":
         sys.exit("usage: kvmfm_log.py tests LIST [CPU]")
     cpu = sys.argv[3] if len(sys.argv) == 4 else None
-    vendor = definition_var(cpus_dir, cpu, "VENDOR") if cpu else None
+    vendor = definition_var(CPUS_DIR, cpu, "VENDOR") if cpu else None
     try:
-        tests = test_list(pathlib.Path(sys.argv[2]), cpus_dir)
+        tests = test_list(pathlib.Path(sys.argv[2]))
     except ValueError as e:
         sys.exit(f"error: {e}")
     for test, sel in tests:

@@ -89,9 +89,10 @@ def report(tap, name, run, stock_fails, known=(None, None), errors=(), resets=0)
 
 
 def main():
-    cpus = os.environ.get("CPUS", "").split() or kvmfm_log.cpu_names()
+    defined = kvmfm_log.cpu_names()
+    cpus = os.environ.get("CPUS", "").split() or defined
     for cpu in cpus:
-        if cpu not in kvmfm_log.cpu_names():
+        if cpu not in defined:
             sys.exit(f"error: no CPU definition scripts/cpus/{cpu} (CPUS)")
     tap = Tap()
     for arg in sys.argv[1:]:
@@ -99,7 +100,7 @@ def main():
         if not logdir:
             sys.exit(f"error: '{arg}' is not KERNEL=LOGDIR")
         try:
-            tests = kvmfm_log.test_list(TOP / f"selftests/tests-{kernel}.txt", kvmfm_log.CPUS_DIR)
+            tests = kvmfm_log.test_list(TOP / f"selftests/tests-{kernel}.txt")
         except (ValueError, OSError) as e:
             sys.exit(f"error: {e}")
         for cpu in cpus:
@@ -114,7 +115,7 @@ def main():
                     if runs:
                         report(tap, f"{kernel}/{cpu}/{s}/{test.split('/')[-1]}", log.run(s, test),
                                s == "stock" and stock_fails,
-                               kvmfm_log.known_failure(kvmfm_log.CPUS_DIR, cpu, test), log.errors,
+                               kvmfm_log.known_failure(cpu, test), log.errors,
                                max(log.boots - 1, 0))
     print(f"1..{tap.n}")
     if tap.xfail:

@@ -84,8 +84,7 @@ class ParseLog(unittest.TestCase):
         self.assertFalse(any(ln.startswith("# ") or "trace-end" in ln for ln in lines))
 
     def test_list(self):
-        cpus = DATA.parent / "cpus"
-        tests = kvmfm_log.test_list(DATA / "tests.txt", cpus)
+        tests = kvmfm_log.test_list(DATA / "tests.txt")
         self.assertEqual(tests, [("kvm_binary_stats_test", {"all": False}),
                                  ("x86/svm_vmcall_test", {"amd": False}),
                                  ("x86/fast_mmio_test", {"all": False, "amd-bochs": True})])
@@ -104,7 +103,7 @@ class ParseLog(unittest.TestCase):
             for line in ("x86/foo\n", "x86/bar\tintell\n", "x86/baz\tamd:stock-fail\n"):
                 bad.write_text(line)
                 with self.assertRaises(ValueError):
-                    kvmfm_log.test_list(bad, DATA.parent / "cpus")
+                    kvmfm_log.test_list(bad)
         finally:
             bad.unlink()
 
@@ -122,13 +121,13 @@ class ParseLog(unittest.TestCase):
             self.assertTrue(kvmfm_log.definition_var(cpus, cpu.name, "LABEL"))
         self.assertEqual(kvmfm_log.definition_var(cpus, "amd-bochs", "ARGS_fast_mmio_bench"),
                          "-t svm_vcpu_run,npf_interception")
-        check, reason = kvmfm_log.known_failure(cpus, "intel-bochs", "x86/fast_mmio_test")
+        check, reason = kvmfm_log.known_failure("intel-bochs", "x86/fast_mmio_test")
         self.assertEqual(check, "single-step (KVM_GUESTDBG_SINGLESTEP) over a doorbell write")
         self.assertIn("#DB", reason)     # a '#' inside quotes is not a comment
         # Keyed by the file name: the same on 6.12's x86_64/ and 7.3's x86/.
-        self.assertEqual(kvmfm_log.known_failure(cpus, "intel-bochs", "x86_64/fast_mmio_test"),
+        self.assertEqual(kvmfm_log.known_failure("intel-bochs", "x86_64/fast_mmio_test"),
                          (check, reason))
-        self.assertEqual(kvmfm_log.known_failure(cpus, "amd-qemu", "x86/fast_mmio_test"),
+        self.assertEqual(kvmfm_log.known_failure("amd-qemu", "x86/fast_mmio_test"),
                          (None, None))
 
 if __name__ == "__main__":
