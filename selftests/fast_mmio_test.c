@@ -615,6 +615,31 @@ static void test_access(const struct test *t)
 	kvm_vm_free(vm);
 }
 
+/*
+ * Userspace assigns a doorbell at a GPA that a store has already found empty:
+ * from then on, the store is a doorbell write like any other.
+ */
+static void test_assign_after_store(const struct test *t)
+{
+	const struct test none = { .fd = FD_NONE }, doorbell = { .fd = FD_DOORBELL };
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	struct stats d;
+	int efd, i;
+
+	vm = create_vm(&vcpu, guest_code, FD_NONE, &efd);
+	vcpu_args_set(vcpu, 3, t->access - accesses, 1, NR_REPEAT);
+	TEST_ASSERT_EQ(run_warm_up(vcpu, efd), 0);
+
+	do_access(vcpu, t->access, &none, efd, &d);
+	set_ioeventfd(vm, efd, FD_DOORBELL, 0);
+	for (i = 1; i < NR_REPEAT; i++)
+		do_access(vcpu, t->access, &doorbell, efd, &d);
+	run_vcpu(vcpu);
+	assert_ucall(vcpu, UCALL_DONE);
+	kvm_vm_free(vm);
+}
+
 static void test_guest_singlestep(const struct test *t)
 {
 	struct kvm_vcpu *vcpu;
@@ -710,6 +735,10 @@ static const struct test tests[] = {
 		.name = "deassigned ioeventfd: stores exit to userspace",
 		.fn = test_access, .access = accesses, .all_stores = true,
 		.fd = FD_DEASSIGNED,
+	},
+	{
+		.name = "doorbell assigned after a store found none: the store signals",
+		.fn = test_assign_after_store, .access = accesses,
 	},
 	{
 		.name = "single-step (KVM_GUESTDBG_SINGLESTEP) over a doorbell write",
